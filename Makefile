@@ -1,0 +1,34 @@
+# The README's two commands: `make run` and `make test`. Everything else is set up on the way.
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup lint bench clean
+
+run: setup
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py load_demo
+	$(PY) manage.py ensure_admin
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+setup: $(STAMP)
+
+# Reinstall only when the declared or pinned dependencies change, so a second `make run` is fast.
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PY) || { python=$$(sh .ci/find-python) && $$python -m venv $(VENV); }
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Country, Office, PressContact, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "sort_order"]
+    list_editable = ["sort_order"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "region", "member_since", "presence"]
+    list_filter = ["region", "presence"]
+    list_select_related = ["region"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "code", "slug", "region", "member_since", "presence", "summary", "body"]
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "city", "email", "phone"]
+    list_filter = ["kind", "country__region"]
+    list_select_related = ["country"]
+    search_fields = ["name", "city", "country__name"]
+    autocomplete_fields = ["country"]
+
+
+@admin.register(PressContact)
+class PressContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "job_title", "office", "email", "phone_display", "active"]
+    list_filter = ["active", "office__country__region"]
+    list_select_related = ["office"]
+    search_fields = ["name", "email", "office__name", "office__country__name"]
+    autocomplete_fields = ["office"]
+    fields = ["name", "job_title", "office", "email", "phone", "mobile", "languages", "active"]
+
+    @admin.display(description=_("phone"), ordering="phone")
+    def phone_display(self, obj):
+        return obj.phone_display

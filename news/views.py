@@ -1,0 +1,48 @@
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+
+from pages.publishing import mark_preview, visible_to
+from pages.views import section_page
+
+from .models import Release
+
+RELEASES_PER_PAGE = 20
+
+
+def release_list(request):
+    releases = Release.objects.live().for_cards()
+    # get_page() turns ?page=abc or ?page=-1 into the nearest real page instead of an error.
+    page_obj = Paginator(releases, RELEASES_PER_PAGE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "news/release_list.html",
+        {"page_obj": page_obj, "releases": page_obj.object_list, "page": section_page("news/")},
+    )
+
+
+def release_detail(request, slug):
+    release = get_object_or_404(
+        visible_to(request, Release.objects.select_related("dateline_country", "image")),
+        slug=slug,
+    )
+    contacts = [link.contact for link in release.release_contacts.select_related("contact__office")]
+    related = (
+        Release.objects.live()
+        .for_cards()
+        .filter(countries__in=release.countries.values("pk"))
+        .exclude(pk=release.pk)
+        .distinct()[:3]
+    )
+    response = TemplateResponse(
+        request,
+        "news/release_detail.html",
+        {
+            "release": release,
+            "contacts": contacts,
+            "tags": list(release.tags.all()),
+            "related": related,
+            "language_versions": list(release.language_versions()),
+        },
+    )
+    return mark_preview(response, release)

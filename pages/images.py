@@ -1,0 +1,117 @@
+"""Upload checks and renditions for the media library, with Pillow.
+
+Renditions are made once when an image is saved and their paths are stored on the
+image itself, so showing an image never costs a query or a resize.
+"""
+
+from io import BytesIO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+from PIL import Image as PILImage
+from PIL import ImageOps
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+
+# name -> (aspect ratio or None to keep the original's, widths in pixels)
+RENDITION_SPECS = {
+    "card": (3 / 2, (400, 800)),
+    "wide": (None, (640, 1280, 1920)),
+}
+
+
+def validate_image_file(upload):
+    """Refuse what is not a real JPEG, PNG, WebP or GIF, by content, before it is stored."""
+    if upload.size > settings.IMAGE_MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("The file is %(size)d MB; the limit is %(limit)d MB.")
+            % {
+                "size": upload.size // 2**20,
+                "limit": settings.IMAGE_MAX_UPLOAD_BYTES // 2**20,
+            }
+        )
+    upload.seek(0)
+    try:
+        # Opening reads only the header, so a decompression bomb is refused before decoding.
+        with PILImage.open(upload) as image:
+            image_format, (width, height) = image.format, image.size
+    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError) as error:
+        raise ValidationError(
+            _("This file is not an image we can use. Upload a JPEG, PNG, WebP or GIF.")
+        ) from error
+    finally:
+        upload.seek(0)
+    if image_format not in ALLOWED_FORMATS:
+        raise ValidationError(
+            _("%(format)s images are not accepted. Upload a JPEG, PNG, WebP or GIF.")
+            % {"format": image_format}
+        )
+    if width * height > settings.IMAGE_MAX_PIXELS:
+        raise ValidationError(
+            _("The image is %(width)d×%(height)d pixels; the limit is %(limit)d megapixels.")
+            % {"width": width, "height": height, "limit": settings.IMAGE_MAX_PIXELS // 10**6}
+        )
+
+
+def crop_box(size, aspect, focal_x, focal_y):
+    """The largest box of the given aspect ratio, centred on the focal point (in percent)."""
+    width, height = size
+    if aspect is None:
+        return (0, 0, width, height)
+    if width / height > aspect:
+        box_width, box_height = round(height * aspect), height
+    else:
+        box_width, box_height = width, round(width / aspect)
+    left = min(max(round(width * focal_x / 100 - box_width / 2), 0), width - box_width)
+    top = min(max(round(height * focal_y / 100 - box_height / 2), 0), height - box_height)
+    return (left, top, left + box_width, top + box_height)
+
+
+ENCODER_OPTIONS = {
+    "JPEG": {"quality": 82, "optimize": True, "progressive": True},
+    "WEBP": {"quality": 80, "method": 4},
+    "PNG": {"optimize": True},
+}
+
+
+def _encode(image, image_format):
+    # No exif= argument: renditions carry pixels only, never GPS or camera metadata.
+    buffer = BytesIO()
+    if image_format == "JPEG":
+        image = image.convert("RGB")
+    image.save(buffer, image_format, **ENCODER_OPTIONS[image_format])
+    return buffer.getvalue()
+
+
+def make_renditions(image_record):
+    """Write every rendition of an Image record; returns the mapping stored on it."""
+    renditions = {}
+    with image_record.file.open("rb") as handle, PILImage.open(handle) as original:
+        original = ImageOps.exif_transpose(original)
+        has_alpha = original.mode in ("RGBA", "LA", "PA") or "transparency" in original.info
+        original = original.convert("RGBA" if has_alpha else "RGB")
+        fallback = "PNG" if has_alpha else "JPEG"
+        for name, (aspect, widths) in RENDITION_SPECS.items():
+            cropped = original.crop(
+                crop_box(original.size, aspect, image_record.focal_x, image_record.focal_y)
+            )
+            sizes = []
+            for width in widths:
+                if width > cropped.width and sizes:
+                    break  # never upscale; keep at least one rendition even for small images
+                width = min(width, cropped.width)
+                height = round(cropped.height * width / cropped.width)
+                resized = cropped.resize((width, height), PILImage.Resampling.LANCZOS)
+                entry = {"width": width, "height": height}
+                for image_format in ("WEBP", fallback):
+                    path = f"renditions/{image_record.pk}/{name}-{width}.{image_format.lower()}"
+                    default_storage.delete(path)
+                    entry[image_format.lower() if image_format == "WEBP" else "fallback"] = (
+                        default_storage.save(path, ContentFile(_encode(resized, image_format)))
+                    )
+                sizes.append(entry)
+            renditions[name] = sizes
+    return renditions

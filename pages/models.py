@@ -1,0 +1,235 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.validators import MaxValueValidator
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .images import RENDITION_SPECS, make_renditions, validate_image_file
+from .publishing import ChangesContent, Publishable, PublishableQuerySet
+from .richtext import RichTextField
+
+# Addresses the URLconf serves itself: no page may take them.
+RESERVED_SLUGS = {"admin", "api", "media", "static", "search", "sitemap.xml", "robots.txt"}
+# Apps whose index page takes its title and intro from the page at this path, if there is one.
+# Pages below them would be hidden by the app's own URLs, so none may be created there.
+APP_SECTIONS = {"news/", "where-we-work/", "media-contacts/"}
+
+
+class Image(ChangesContent):
+    file = models.ImageField(
+        _("file"),
+        upload_to="images/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_file],
+        help_text=_("JPEG, PNG, WebP or GIF. Resized copies for every screen are made on save."),
+    )
+    title = models.CharField(
+        _("title"), max_length=255, help_text=_("For finding it in the library.")
+    )
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "What the image shows, for people who cannot see it, e.g. "
+            "“Families queue for water at a camp in Cox's Bazar”."
+        ),
+    )
+    decorative = models.BooleanField(
+        _("decorative"),
+        default=False,
+        help_text=_("Tick only if the image adds nothing to the text; screen readers skip it."),
+    )
+    caption = models.CharField(_("caption"), max_length=500, blank=True)
+    credit = models.CharField(
+        _("credit"), max_length=255, blank=True, help_text=_("e.g. “IOM/Amanda Nero”.")
+    )
+    focal_x = models.PositiveSmallIntegerField(
+        _("focal point, % from left"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Crops keep this point in view. 50 is the centre."),
+    )
+    focal_y = models.PositiveSmallIntegerField(
+        _("focal point, % from top"), default=50, validators=[MaxValueValidator(100)]
+    )
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    renditions = models.JSONField(default=dict, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        get_latest_by = "uploaded_at"
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if not self.alt_text and not self.decorative:
+            raise ValidationError(
+                {"alt_text": _("Describe the image, or tick “decorative” if it adds nothing.")}
+            )
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.renditions = make_renditions(self)
+        super().save(update_fields=["renditions"])
+
+    @property
+    def alt(self):
+        return "" if self.decorative else self.alt_text
+
+    def rendition_set(self, spec):
+        """The stored sizes of a spec, smallest first; empty if none was made."""
+        return self.renditions.get(spec, []) if spec in RENDITION_SPECS else []
+
+    def rendition_url(self, spec, image_format="fallback"):
+        """URL of the smallest rendition of a spec, e.g. for admin thumbnails."""
+        sizes = self.rendition_set(spec)
+        return default_storage.url(sizes[0][image_format]) if sizes else ""
+
+
+class PageQuerySet(PublishableQuerySet):
+    def menu(self):
+        """Live pages in the main menu, as (top-level page, [children]) pairs."""
+        pages = list(
+            self.live()
+            .filter(show_in_menu=True)
+            .only("title", "menu_title", "path", "parent_id", "sort_order")
+        )
+        children = {}
+        for page in pages:
+            children.setdefault(page.parent_id, []).append(page)
+        return [(page, children.get(page.pk, [])) for page in children.get(None, [])]
+
+
+class Page(Publishable):
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent page"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("Empty for a top-level section such as “Who we are”."),
+    )
+    sort_order = models.PositiveIntegerField(
+        _("order"), default=0, help_text=_("Lower numbers come first in menus.")
+    )
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        help_text=_("The last part of the address, e.g. “what-we-do” in /our-work/what-we-do/."),
+    )
+    path = models.CharField(_("address"), max_length=500, unique=True, editable=False)
+    menu_title = models.CharField(
+        _("menu title"), max_length=100, blank=True, help_text=_("Shorter title for menus.")
+    )
+    show_in_menu = models.BooleanField(_("show in menu"), default=True)
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("One or two sentences shown on cards and in menus.")
+    )
+    body = RichTextField(_("body"), blank=True)
+    hero_image = models.ForeignKey(
+        Image, verbose_name=_("hero image"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    seo_title = models.CharField(
+        _("title for search engines"),
+        max_length=255,
+        blank=True,
+        help_text=_("Leave empty to use the title."),
+    )
+    search_description = models.TextField(
+        _("search description"),
+        blank=True,
+        help_text=_("Shown under the title in search results. Leave empty to use the summary."),
+    )
+    template_name = models.CharField(
+        _("template"),
+        max_length=100,
+        blank=True,
+        help_text=_("For developers: a special layout, e.g. pages/landing.html."),
+    )
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "title"]
+        indexes = [models.Index(fields=["status", "publish_at"])]
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+
+    def __str__(self):
+        return self.path_display
+
+    def get_absolute_url(self):
+        return reverse("pages:detail", args=[self.path.rstrip("/")])
+
+    @property
+    def path_display(self):
+        return "/" + self.path
+
+    @property
+    def menu_label(self):
+        return self.menu_title or self.title
+
+    def compute_path(self):
+        return (self.parent.path if self.parent else "") + self.slug + "/"
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("A page cannot be placed inside itself.")})
+            ancestor = ancestor.parent
+        if self.parent is None and self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": _("This address is reserved for the site itself.")})
+        if self.parent and self.parent.path in APP_SECTIONS:
+            raise ValidationError(
+                {
+                    "parent": _("Pages cannot be placed under %(path)s; the site lists its items.")
+                    % {"path": self.parent.path_display}
+                }
+            )
+        if self.slug and Page.objects.filter(path=self.compute_path()).exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {
+                    "slug": _("Another page already has the address %(path)s; choose another slug.")
+                    % {"path": "/" + self.compute_path()}
+                }
+            )
+
+    @transaction.atomic
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        self.path = self.compute_path()
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            self._move_descendants(old_path)
+
+    def _move_descendants(self, old_path):
+        descendants = list(Page.objects.filter(path__startswith=old_path).exclude(pk=self.pk))
+        for page in descendants:
+            page.path = self.path + page.path.removeprefix(old_path)
+        Page.objects.bulk_update(descendants, ["path"])
+
+    def ancestors(self):
+        """Live ancestors from the top, in one query: the breadcrumb trail."""
+        parts = self.path.strip("/").split("/")[:-1]
+        prefixes = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+        return sorted(Page.objects.live().filter(path__in=prefixes), key=lambda p: len(p.path))

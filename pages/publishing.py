@@ -1,0 +1,186 @@
+"""The one publishing rule every model, list, feed, sitemap, search and cache key uses.
+
+live = published and publish_at <= now and (no unpublish_at or unpublish_at > now)
+
+Scheduled publishing and expiry are therefore a matter of time passing: no cron job.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext_lazy as _
+
+CONTENT_VERSION_KEY = "content-version"
+
+
+def content_version():
+    """A number that changes whenever public content changes, for cache keys."""
+    version = cache.get(CONTENT_VERSION_KEY)
+    if version is None:
+        version = timezone.now().timestamp()
+        cache.add(CONTENT_VERSION_KEY, version, timeout=None)
+    return version
+
+
+def content_changed():
+    """Invalidate cached fragments that show content, on every app server sharing the cache."""
+    cache.set(CONTENT_VERSION_KEY, timezone.now().timestamp(), timeout=None)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class State(models.TextChoices):
+    """What the public sees, derived from status and the publishing window."""
+
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    LIVE = "live", _("Live")
+    EXPIRED = "expired", _("Expired")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def live(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status=Status.PUBLISHED, publish_at__lte=now).filter(
+            models.Q(unpublish_at__isnull=True) | models.Q(unpublish_at__gt=now)
+        )
+
+    def publish(self, user=None):
+        """Publish now; an existing future publish_at (an embargo) is kept."""
+        now = timezone.now()
+        self.filter(publish_at__isnull=True).update(publish_at=now)
+        count = self.update(status=Status.PUBLISHED, updated_at=now, updated_by=user)
+        content_changed()
+        return count
+
+    def unpublish(self, user=None):
+        count = self.update(status=Status.DRAFT, updated_at=timezone.now(), updated_by=user)
+        content_changed()
+        return count
+
+
+class ChangesContent(models.Model):
+    """Saving or deleting a record changes what the public site shows: drop cached views."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
+
+
+class Publishable(ChangesContent):
+    """Status, publishing window and who changed it when: shared by pages and releases."""
+
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text=_("Drafts are never shown to the public, whatever the dates below say."),
+    )
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "Goes live at this time. Leave empty to publish immediately when the status is "
+            "Published. A future time is an embargo: it goes live on its own at that time."
+        ),
+    )
+    unpublish_at = models.DateTimeField(
+        _("unpublish at"),
+        null=True,
+        blank=True,
+        help_text=_("Optional. Taken off the public site at this time, e.g. an expired appeal."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def state_at(self, now):
+        if self.status != Status.PUBLISHED:
+            return State.DRAFT
+        if self.publish_at and self.publish_at > now:
+            return State.SCHEDULED
+        if self.unpublish_at and self.unpublish_at <= now:
+            return State.EXPIRED
+        return State.LIVE
+
+    @property
+    def state(self):
+        return State(self.state_at(timezone.now()))
+
+    @property
+    def is_live(self):
+        return self.state == State.LIVE
+
+
+def seconds_until_next_change(queryset, now=None, longest=300):
+    """How long a cached view of the queryset stays true: until the next scheduled change."""
+    now = now or timezone.now()
+    upcoming = queryset.filter(status=Status.PUBLISHED).aggregate(
+        next_publish=models.Min("publish_at", filter=models.Q(publish_at__gt=now)),
+        next_unpublish=models.Min("unpublish_at", filter=models.Q(unpublish_at__gt=now)),
+    )
+    changes = [moment for moment in upcoming.values() if moment is not None]
+    if not changes:
+        return longest
+    return max(1, min(longest, int((min(changes) - now).total_seconds()) + 1))
+
+
+def visible_to(request, queryset):
+    """Live items for the public; everything for staff who may edit them (the admin's
+    "view on site" is their preview)."""
+    opts = queryset.model._meta
+    if request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        return queryset
+    return queryset.live()
+
+
+def mark_preview(response, item):
+    """A page that is not live yet must never be cached or indexed by anyone."""
+    if not item.is_live:
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
