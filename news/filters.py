@@ -1,0 +1,68 @@
+"""The newsroom's filters, shared by the newsroom page, its feeds and the API.
+
+Only the allow-listed parameters below ever reach the ORM, and only once a form field
+has cleaned them; anything else in the query string is ignored.
+"""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import Country, Region
+
+from .models import Release
+
+MAX_PARAMETER_LENGTH = 100
+
+
+class ReleaseFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Release.Kind.choices, required=False)
+    country = forms.SlugField(label=_("Country"), max_length=MAX_PARAMETER_LENGTH, required=False)
+    region = forms.SlugField(label=_("Region"), max_length=MAX_PARAMETER_LENGTH, required=False)
+    tag = forms.SlugField(label=_("Topic"), max_length=MAX_PARAMETER_LENGTH, required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=1951, max_value=2100, required=False)
+    month = forms.IntegerField(label=_("Month"), min_value=1, max_value=12, required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, required=False)
+
+    FIELD_LOOKUPS = {
+        "kind": "kind",
+        "country": "countries__slug",
+        "region": "countries__region__slug",
+        "tag": "tags__slug",
+        "year": "publish_at__year",
+        "month": "publish_at__month",
+        "language": "language",
+    }
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data if data is not None else {}, **kwargs)
+        self.is_valid()  # invalid values are dropped from cleaned_data, never raised
+
+    @property
+    def active(self):
+        """The filters that apply: {name: cleaned value}, invalid or empty ones left out."""
+        cleaned = getattr(self, "cleaned_data", {})
+        active = {name: value for name, value in cleaned.items() if value not in ("", None)}
+        if "month" in active and "year" not in active:
+            del active["month"]  # a month means nothing without its year
+        return active
+
+    def filter(self, queryset):
+        active = self.active
+        queryset = queryset.filter(
+            **{self.FIELD_LOOKUPS[name]: value for name, value in active.items()}
+        )
+        if {"country", "region", "tag"} & active.keys():
+            # Joins through many-to-many relations can repeat a release.
+            queryset = queryset.distinct()
+        return queryset
+
+    def unknown_values(self):
+        """Slugs that are well-formed but name nothing: the caller answers 404 for these."""
+        active = self.active
+        unknown = []
+        if "country" in active and not Country.objects.filter(slug=active["country"]).exists():
+            unknown.append("country")
+        if "region" in active and not Region.objects.filter(slug=active["region"]).exists():
+            unknown.append("region")
+        return unknown
