@@ -86,46 +86,30 @@ def _truncate_on_word(text: str, limit: int) -> str:
 
 # Names people write in datelines that pycountry does not list under any language.
 COUNTRY_VARIANTS = {
-    "vietnam": "VN",
-    "turkey": "TR",
-    "turkiye": "TR",
-    "drc": "CD",
-    "dr congo": "CD",
-    "d r congo": "CD",
-    "rdc": "CD",
-    "rd congo": "CD",
-    "democratic republic of congo": "CD",
-    "republic of congo": "CG",
-    "congo brazzaville": "CG",
-    "uk": "GB",
-    "great britain": "GB",
-    "britain": "GB",
-    "usa": "US",
-    "us": "US",
-    "united states of america": "US",
-    "eeuu": "US",
-    "ee uu": "US",
-    "ivory coast": "CI",
-    "russia": "RU",
-    "south korea": "KR",
-    "republic of korea": "KR",
-    "north korea": "KP",
-    "iran": "IR",
-    "laos": "LA",
-    "syria": "SY",
-    "moldova": "MD",
-    "tanzania": "TZ",
-    "venezuela": "VE",
-    "bolivia": "BO",
-    "czech republic": "CZ",
-    "macedonia": "MK",
-    "burma": "MM",
-    "swaziland": "SZ",
-    "cape verde": "CV",
-    "east timor": "TL",
-    "palestine": "PS",
-    "the gambia": "GM",
-    "vatican": "VA",
+    "CD": ("DRC", "DR Congo", "RDC", "RD Congo", "Democratic Republic of Congo"),
+    "CG": ("Republic of Congo", "Congo-Brazzaville"),
+    "CI": ("Ivory Coast",),
+    "CV": ("Cape Verde",),
+    "CZ": ("Czech Republic",),
+    "GB": ("UK", "Great Britain", "Britain"),
+    "IR": ("Iran",),
+    "KP": ("North Korea",),
+    "KR": ("South Korea", "Republic of Korea"),
+    "LA": ("Laos",),
+    "MD": ("Moldova",),
+    "MK": ("Macedonia",),
+    "MM": ("Burma",),
+    "PS": ("Palestine",),
+    "RU": ("Russia",),
+    "SY": ("Syria",),
+    "SZ": ("Swaziland",),
+    "TL": ("East Timor",),
+    "TR": ("Turkey",),
+    "TZ": ("Tanzania",),
+    "US": ("USA", "US", "United States of America", "EE.UU."),
+    "VA": ("Vatican",),
+    "VE": ("Venezuela",),
+    "VN": ("Vietnam",),
 }
 
 _PARENTHESIS = re.compile(r"\s*\([^)]*\)")
@@ -178,7 +162,7 @@ def _country_index() -> dict[str, str]:
     # A derived name is only trusted when it points at one country ("Korea" does not).
     index = {alias: codes.pop() for alias, codes in derived.items() if len(codes) == 1}
     index.update(direct)
-    index.update(COUNTRY_VARIANTS)
+    index.update((_fold(name), code) for code, names in COUNTRY_VARIANTS.items() for name in names)
     return index
 
 
@@ -199,27 +183,21 @@ def country_code_for_place(place: str) -> str | None:
 
 # ------------------------------------------------------------------------------- dates
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan", "janvier", "enero"),
-            ("february", "feb", "fevrier", "febrero"),
-            ("march", "mar", "mars", "marzo"),
-            ("april", "apr", "avril", "abril"),
-            ("may", "mai", "mayo"),
-            ("june", "jun", "juin", "junio"),
-            ("july", "jul", "juillet", "julio"),
-            ("august", "aug", "aout", "agosto"),
-            ("september", "sep", "sept", "septembre", "septiembre", "setiembre"),
-            ("october", "oct", "octobre", "octubre"),
-            ("november", "nov", "novembre", "noviembre"),
-            ("december", "dec", "decembre", "diciembre"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+_MONTH_NAMES = [
+    ("january", "jan", "janvier", "enero"),
+    ("february", "feb", "fevrier", "febrero"),
+    ("march", "mar", "mars", "marzo"),
+    ("april", "apr", "avril", "abril"),
+    ("may", "mai", "mayo"),
+    ("june", "jun", "juin", "junio"),
+    ("july", "jul", "juillet", "julio"),
+    ("august", "aug", "aout", "agosto"),
+    ("september", "sep", "sept", "septembre", "septiembre", "setiembre"),
+    ("october", "oct", "octobre", "octubre"),
+    ("november", "nov", "novembre", "noviembre"),
+    ("december", "dec", "decembre", "diciembre"),
+]
+MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names}
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$")
 # Matched against _fold()ed text: lower case, no accents, dots or commas.
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:er|st|nd|rd|th)? (?:de )?([a-z]+) (?:de )?(\d{4})$")
@@ -272,18 +250,13 @@ _STOP_WORDS = {
     "es": {"el", "los", "las", "del", "y", "es", "una", "por", "para", "con", "al", "su", "fue"},
 }
 _LANGUAGE_NAMES = {
-    "en": "en",
-    "english": "en",
-    "anglais": "en",
-    "ingles": "en",
-    "fr": "fr",
-    "french": "fr",
-    "francais": "fr",
-    "frances": "fr",
-    "es": "es",
-    "spanish": "es",
-    "espagnol": "es",
-    "espanol": "es",
+    name: language
+    for language, names in {
+        "en": ("en", "english", "anglais", "ingles"),
+        "fr": ("fr", "french", "francais", "frances"),
+        "es": ("es", "spanish", "espagnol", "espanol"),
+    }.items()
+    for name in names
 }
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -305,26 +278,18 @@ def _detect_language(text: str) -> str | None:
 
 # ---------------------------------------------------------------------------- metadata
 
+# Field of each metadata label, as _fold() spells the label.
 _METADATA_FIELDS = {
-    "date publish": "date",
-    "date published": "date",
-    "date": "date",
-    "published": "date",
-    "publie le": "date",
-    "date de publication": "date",
-    "fecha": "date",
-    "fecha de publicacion": "date",
-    "topics": "tags",
-    "tags": "tags",
-    "themes": "tags",
-    "temas": "tags",
-    "language": "language",
-    "langue": "language",
-    "idioma": "language",
-    "title": "title",
-    "titre": "title",
-    "titulo": "title",
-}
+    label: name
+    for name, labels in {
+        "date": ("date publish", "date published", "date", "published", "publie le",
+                 "date de publication", "fecha", "fecha de publicacion"),
+        "tags": ("topics", "tags", "themes", "temas"),
+        "language": ("language", "langue", "idioma"),
+        "title": ("title", "titre", "titulo"),
+    }.items()
+    for label in labels
+}  # fmt: skip
 _METADATA_LINE = re.compile(r"^([^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,3})\s*:\s*(\S.*)$")
 
 
@@ -624,7 +589,7 @@ MAX_TITLE_WORDS = 30
 
 
 def _glued(line: str, label: str) -> bool:
-    """ "Our WorkAs the leading..." is a section blurb glued to its "Our Work" heading."""
+    """True when line is a section blurb glued to its heading: "Our WorkAs the leading..."."""
     return (
         bool(label)
         and len(line) > len(label)
