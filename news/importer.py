@@ -598,6 +598,10 @@ def _glued(line: str, label: str) -> bool:
     )
 
 
+def _is_menu_entry(line: str) -> bool:
+    return line.startswith("-") or line.casefold() in MENU_LABELS
+
+
 def _menu_noise(lines: list[str]) -> set[int]:
     """Indexes of menu entries, doubled labels and section blurbs with their headings."""
     noise = set()
@@ -605,8 +609,7 @@ def _menu_noise(lines: list[str]) -> set[int]:
         previous = lines[index - 1] if index else ""
         following = lines[index + 1] if index + 1 < len(lines) else ""
         if (
-            line.startswith("-")
-            or _fold(line) in MENU_LABELS
+            _is_menu_entry(line)
             or line.casefold() in (previous.casefold(), following.casefold())
             or _glued(line, previous)
             or _glued(following, line)
@@ -648,11 +651,12 @@ def _read_text(text: str) -> _RawRelease:
     content = [index for index in range(len(lines)) if index not in noise]
     metadata_title = metadata.values.get("title", "")
 
-    for position, index in enumerate(content):
+    for index in content:
         dateline = _split_dateline(lines[index])
         if dateline:
-            # The headline is the line right above the dateline paragraph.
-            title = lines[content[position - 1]] if position else metadata_title
+            # The headline is the line right above the dateline paragraph (it may be doubled).
+            above = lines[index - 1] if index else ""
+            title = metadata_title if not above or _is_menu_entry(above) else above
             paragraphs = [dateline.rest, *lines[index + 1 :]]
             warnings = []
             break
@@ -688,15 +692,18 @@ def _read_text(text: str) -> _RawRelease:
 
 # ------------------------------------------------------------------------- html pages
 
-_NOT_CONTENT = ("nav", "header", "footer", "aside", "form")
+_NOT_CONTENT = ("nav", "header", "footer", "aside", "form", "figure")
 _TITLE_SUFFIX = re.compile(r"\s+\|\s+[^|]+$")
 
 
-def _meta(soup: BeautifulSoup, key: str) -> list[str]:
-    tags = soup.find_all("meta", attrs={"property": key}) + soup.find_all(
-        "meta", attrs={"name": key}
-    )
-    return [tag["content"].strip() for tag in tags if tag.get("content", "").strip()]
+def _meta_values(soup: BeautifulSoup) -> dict[str, list[str]]:
+    """Contents of <meta property|name=...> by lower-cased key, in page order."""
+    values: dict[str, list[str]] = {}
+    for tag in soup.find_all("meta", attrs={"content": True}):
+        key = tag.get("property") or tag.get("name")
+        if key and tag["content"].strip():
+            values.setdefault(key.lower(), []).append(tag["content"].strip())
+    return values
 
 
 def _text_of(element: Tag) -> str:
@@ -711,13 +718,12 @@ def _lines_of(element: Tag) -> list[str]:
     return [line for line in lines if line]
 
 
-def _html_title(soup: BeautifulSoup, content: Tag) -> str:
+def _html_title(soup: BeautifulSoup, content: Tag, meta: dict[str, list[str]]) -> str:
     heading = content.find("h1") or soup.find("h1")
     if heading and _text_of(heading):
         return _text_of(heading)
-    og_title = _meta(soup, "og:title")
-    if og_title:
-        return og_title[0]
+    if "og:title" in meta:
+        return meta["og:title"][0]
     if soup.title and soup.title.string:
         return _TITLE_SUFFIX.sub("", " ".join(soup.title.string.split()))
     return ""
@@ -737,7 +743,7 @@ def _read_html(text: str) -> _RawRelease:
     soup = BeautifulSoup(text, "html.parser")
     content = soup.find("article") or soup.find("main") or soup.find(role="main") or soup.body
     content = content or soup
-    title = _html_title(soup, content)
+    meta = _meta_values(soup)
 
     metadata = _Metadata()
     paragraphs: list[Block] = []
@@ -750,7 +756,7 @@ def _read_html(text: str) -> _RawRelease:
             continue
         lines = _lines_of(element)
         if contact_lines:
-            contact_lines += ["", *lines]
+            contact_lines += ["", *lines]  # each element after the heading is one contact
             continue
         _, contacts, language = _split_contacts_heading(lines)
         if language:
@@ -764,31 +770,29 @@ def _read_html(text: str) -> _RawRelease:
         else:
             paragraphs.append(_block_for(paragraph))
 
-    root = soup.find("html")
-    declared_language = _meta(soup, "language") or (
-        [root["lang"]] if root and root.get("lang") else []
-    )
-    time = content.find("time", attrs={"datetime": True}) or soup.find(
-        "time", attrs={"datetime": True}
-    )
-    published = _meta(soup, "article:published_time") or ([time["datetime"]] if time else [])
-    tags = _meta(soup, "article:tag") + _split_tags(",".join(_meta(soup, "keywords")))
-
     warnings: list[str] = []
     dateline = _split_dateline(paragraphs[0].text) if paragraphs else None
     if dateline:
         paragraphs[0] = _block_for(dateline.rest)
     else:
         warnings.append("no dateline")
+
+    root = soup.find("html")
+    declared_language = meta.get("language", [root.get("lang", "") if root else ""])[0]
+    time = content.find("time", attrs={"datetime": True}) or soup.find(
+        "time", attrs={"datetime": True}
+    )
+    published = meta.get("article:published_time", [time["datetime"] if time else ""])[0]
+    tags = meta.get("article:tag", []) + _split_tags(",".join(meta.get("keywords", [])))
     return _RawRelease(
-        title=title or metadata.values.get("title", ""),
+        title=_html_title(soup, content, meta) or metadata.values.get("title", ""),
         paragraphs=paragraphs,
         contact_lines=contact_lines,
         metadata=metadata,
         heading_language=heading_language,
         warnings=warnings,
-        language_hint=_language_from_name(declared_language[0]) if declared_language else None,
-        published_at=parse_date(published[0]) if published else None,
+        language_hint=_language_from_name(declared_language) if declared_language else None,
+        published_at=parse_date(published) if published else None,
         tags=list(dict.fromkeys(tags)),
         dateline=dateline,
     )
@@ -797,6 +801,7 @@ def _read_html(text: str) -> _RawRelease:
 # ----------------------------------------------------------------------------- decoding
 
 _HTML_START = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body|<!--)", re.IGNORECASE)
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 MAX_CONTROL_CHAR_RATIO = 0.05
 
 
@@ -813,7 +818,7 @@ def _decode(data: bytes) -> str:
         except UnicodeDecodeError:
             # Old captures saved by Windows tools; cp1252 leaves 5 bytes undefined.
             text = data.decode("cp1252", errors="replace")
-    control = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
+    control = len(_CONTROL_CHARS.findall(text))
     if control > MAX_CONTROL_CHAR_RATIO * len(text) or text.count("\ufffd") > 5:
         raise CaptureError("binary file")
     text = text.replace("\u00a0", " ")

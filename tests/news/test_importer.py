@@ -261,6 +261,13 @@ def test_cp1252_capture():
     ]
 
 
+def test_headline_shown_twice_above_the_dateline():
+    capture = "- Newsroom\nA Headline Here\nA Headline Here\nChina - Text.\n"
+    release = parse_capture(capture.encode(), "doubled.txt")
+    assert release.title == "A Headline Here"
+    assert release.blocks == [Block("p", "Text.")]
+
+
 def test_utf8_bom_is_removed():
     release = parse_capture("\ufeffA Headline Here\nChina - Text.".encode(), "bom.txt")
     assert release.title == "A Headline Here"
