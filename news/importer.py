@@ -417,8 +417,9 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"[+(]*\d[\d\s().\-]{5,}\d")
 _CONTACT_SEPARATORS = {"or", "and", "ou", "et", "o", "y"}
 _SEPARATOR_EDGE = re.compile(r"^(?:or|and|ou|et|o|y)\s+|\s+(?:or|and|ou|et|o|y)$", re.IGNORECASE)
+# "Joe Lowry at IOM Geneva", "Aïssatou Sy à l'OIM Dakar", "Ellen Wong IOM Beijing"
 _NAME_AT_OFFICE = re.compile(
-    r"^(?P<name>.+?)\s+(?:at|à l['’]|à|de la|en|from)\s+(?P<office>(?:IOM|OIM)\b.*)$"
+    r"^(?P<name>.+?)\s+(?:(?:at|à|de la|en|from)\s+|à l['’]\s*)?(?P<office>(?:IOM|OIM)\b.*)$"
 )
 _OFFICE_PREFIX = re.compile(r"^(?:IOM|OIM)\b")
 _OFFICE_WORDS = re.compile(

@@ -386,3 +386,60 @@ def test_unrecognised_date_is_a_warning():
 )
 def test_country_code_for_place(place, code):
     assert country_code_for_place(place) == code
+
+
+@pytest.mark.parametrize(
+    ("heading", "language"),
+    [
+        ("For more information, please contact", "en"),
+        ("FOR FURTHER INFORMATION PLEASE CONTACT:", "en"),
+        ("Pour plus d'informations, veuillez contacter :", "fr"),
+        ("Pour plus d’informations, contactez", "fr"),
+        ("Para más información, por favor contacte", "es"),
+        ("Para más información, contactar a:", "es"),
+    ],
+)
+def test_contacts_headings(heading, language):
+    capture = f"A Headline Here\nChina - Text.\n{heading}\nEllen Wong\nEmail: ewong@iom.int"
+    release = parse_capture(capture.encode(), "x.txt")
+    assert release.blocks == [Block("p", "Text.")]
+    assert release.language == language  # too few words to judge from the body
+    assert release.contacts == [ParsedContact(name="Ellen Wong", email="ewong@iom.int")]
+
+
+def test_french_city_dateline_and_contacts_joined_by_ou():
+    capture = (
+        "L’OIM ouvre un centre à Dakar\n"
+        "Dakar – L’OIM a ouvert un centre pour les migrants de retour dans la capitale.\n"
+        "Pour plus d’informations, contactez\n"
+        "Aïssatou Sy, OIM Dakar, Tél. : +221 33 869 62 00, Courriel : asy@iom.int\n"
+        "ou\n"
+        "Florence Kim, Porte-parole, Tél: +221 78 620 62 13"
+    )
+    release = parse_capture(capture.encode(), "dakar.txt")
+    assert (release.dateline, release.country_code, release.language) == ("Dakar", None, "fr")
+    assert release.contacts == [
+        ParsedContact(
+            name="Aïssatou Sy", office="OIM Dakar", email="asy@iom.int", phone="+221338696200"
+        ),
+        ParsedContact(name="Florence Kim", job_title="Porte-parole", phone="+221786206213"),
+    ]
+    assert release.warnings == ['Dateline "Dakar" matches no country']
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Ellen Wong IOM Beijing Tel: +86 185 0118 7152 Email: ewong@iom.int",
+        "Ellen Wong at IOM Beijing; E-mail: EWONG@IOM.INT; Tel.: +86 185 0118 7152",
+        "Ellen Wong, IOM Beijing, +86 185 0118 7152, ewong@iom.int",
+    ],
+)
+def test_one_line_contact_variants(line):
+    capture = f"A Headline Here\nChina - Text.\nFor more information, please contact {line}"
+    release = parse_capture(capture.encode(), "x.txt")
+    assert release.contacts == [
+        ParsedContact(
+            name="Ellen Wong", office="IOM Beijing", email="ewong@iom.int", phone="+8618501187152"
+        )
+    ]
