@@ -114,6 +114,7 @@ COUNTRY_VARIANTS = {
 
 _PARENTHESIS = re.compile(r"\s*\([^)]*\)")
 _NAME_PUNCTUATION = re.compile(r"[-,()/]+")
+_SAINT_ABBREVIATION = re.compile(r"\bst\b")  # "St. Lucia" is "Saint Lucia" once folded
 
 
 def _fold(text: str) -> str:
@@ -175,7 +176,7 @@ def country_code_for_place(place: str) -> str | None:
     index = _country_index()
     candidates = [place, *reversed(place.split(",")[1:])]
     for candidate in candidates:
-        code = index.get(_fold(candidate))
+        code = index.get(_SAINT_ABBREVIATION.sub("saint", _fold(candidate)))
         if code:
             return code
     return None
@@ -212,8 +213,7 @@ _WEEKDAY_PREFIX = re.compile(
 def parse_date(text: str) -> datetime | None:
     """Read an ISO, "12 July 2019", "July 12, 2019", French or Spanish date; UTC-aware."""
     text = text.strip()
-    iso = _ISO_DATE.match(text)
-    if iso:
+    if _ISO_DATE.match(text):
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:

@@ -369,6 +369,8 @@ def test_unrecognised_date_is_a_warning():
         ("Ivory Coast", "CI"),
         ("Republic of Korea", "KR"),
         ("Bolivia", "BO"),
+        ("St. Lucia", "LC"),
+        ("The Netherlands", "NL"),
         ("Chine", "CN"),
         ("Sénégal", "SN"),
         ("Senegal", "SN"),
