@@ -466,7 +466,9 @@ class _ContactsReader:
             elif line.strip().lower() in _CONTACT_SEPARATORS:
                 self.at_boundary = True
             elif self._is_prose(line):
-                self.warnings.append(f"Ignored line in contacts: {line.strip()[:80]}")
+                self.warnings.append(
+                    f"Ignored line in contacts: {_truncate_on_word(line.strip(), 60)}"
+                )
             else:
                 for part in _PART_SEPARATOR.split(line.strip()):
                     self._read_part(part)
@@ -479,9 +481,11 @@ class _ContactsReader:
         )
 
     def _keep(self, contact: ParsedContact) -> bool:
-        if contact.name:
+        # Without a name or a way to reach them it is not a contact (often trailing page text).
+        if contact.name and contact.has_channel:
             return True
-        self.warnings.append(f"Contact without a name skipped: {contact}")
+        what = contact.name or contact.email or contact.phone or contact.mobile
+        self.warnings.append(f"Incomplete contact skipped: {what}")
         return False
 
     def _contact(self) -> ParsedContact:

@@ -445,3 +445,17 @@ def test_one_line_contact_variants(line):
             name="Ellen Wong", office="IOM Beijing", email="ewong@iom.int", phone="+8618501187152"
         )
     ]
+
+
+def test_trailing_page_text_after_the_contacts_is_not_a_contact():
+    capture = (
+        "A Headline Here\nChina - Text.\nFor more information, please contact\n"
+        "Ellen Wong\nEmail: ewong@iom.int\nDownload Photos\n"
+        "Share this story with your friends and colleagues on social media and by email today"
+    )
+    release = parse_capture(capture.encode(), "x.txt")
+    assert release.contacts == [ParsedContact(name="Ellen Wong", email="ewong@iom.int")]
+    assert release.warnings == [
+        "Ignored line in contacts: Share this story with your friends and colleagues on…",
+        "Incomplete contact skipped: Download Photos",
+    ]
