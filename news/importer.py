@@ -460,17 +460,13 @@ class _ContactsReader:
         self.at_boundary = False  # a blank line or "or"/"and" was seen since the last name
 
     def read(self, lines: list[str]) -> list[ParsedContact]:
-        for line in lines:
-            if not line.strip():
-                self.at_boundary = True
-            elif line.strip().lower() in _CONTACT_SEPARATORS:
+        for line in (line.strip() for line in lines):
+            if not line or line.lower() in _CONTACT_SEPARATORS:
                 self.at_boundary = True
             elif self._is_prose(line):
-                self.warnings.append(
-                    f"Ignored line in contacts: {_truncate_on_word(line.strip(), 60)}"
-                )
+                self.warnings.append(f"Ignored line in contacts: {_truncate_on_word(line, 60)}")
             else:
-                for part in _PART_SEPARATOR.split(line.strip()):
+                for part in _PART_SEPARATOR.split(line):
                     self._read_part(part)
         return [contact for contact in self.contacts if self._keep(contact)]
 
