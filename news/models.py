@@ -96,6 +96,16 @@ class Release(Publishable):
     featured = models.BooleanField(
         _("featured"), default=False, help_text=_("Highlighted on the home page.")
     )
+    source_key = models.CharField(
+        _("imported from"),
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Identifies an imported release, so importing its file again updates it."),
+    )
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = ReleaseQuerySet.as_manager()
 
