@@ -31,7 +31,9 @@ def database_from_url(url):
     """Turn `postgres://user:pass@host:5432/name` or `sqlite:///path` into a DATABASES entry."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path) or ":memory:"}
+        # sqlite:////abs/path.db is absolute, sqlite:///var/db.sqlite3 relative (as dj-database-url)
+        name = unquote(parts.path)[1:]
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name or ":memory:"}
     if parts.scheme in {"postgres", "postgresql"}:
         return {
             "ENGINE": "django.db.backends.postgresql",

@@ -100,9 +100,7 @@ def make_renditions(image_record):
             )
             sizes = []
             for width in widths:
-                if width > cropped.width and sizes:
-                    break  # never upscale; keep at least one rendition even for small images
-                width = min(width, cropped.width)
+                width = min(width, cropped.width)  # never upscale: the original size is the last
                 height = round(cropped.height * width / cropped.width)
                 resized = cropped.resize((width, height), PILImage.Resampling.LANCZOS)
                 entry = {"width": width, "height": height}
@@ -113,5 +111,7 @@ def make_renditions(image_record):
                         default_storage.save(path, ContentFile(_encode(resized, image_format)))
                     )
                 sizes.append(entry)
+                if width == cropped.width:
+                    break
             renditions[name] = sizes
     return renditions

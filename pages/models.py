@@ -216,7 +216,10 @@ class Page(Publishable):
 
     @transaction.atomic
     def save(self, *args, **kwargs):
-        old_path = self.path
+        # Read paths from the database: this instance or its parent may hold stale copies.
+        old_path = Page.objects.filter(pk=self.pk).values_list("path", flat=True).first()
+        if self.parent_id:
+            self.parent.path = Page.objects.values_list("path", flat=True).get(pk=self.parent_id)
         self.path = self.compute_path()
         super().save(*args, **kwargs)
         if old_path and old_path != self.path:

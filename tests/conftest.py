@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 
 @pytest.fixture(autouse=True)
@@ -11,7 +12,13 @@ def empty_cache():
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("editor", "editor@iom.int", "pass")
-    client.force_login(user)
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser("chief", "chief@iom.int", "pass")
+
+
+@pytest.fixture
+def staff_client(superuser):
+    """A second browser, logged in as a superuser, beside the anonymous `client`."""
+    client = Client()
+    client.force_login(superuser)
     return client

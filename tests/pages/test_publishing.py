@@ -1,0 +1,62 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from news.models import Release
+from pages.publishing import State, Status, seconds_until_next_change
+from tests.factories import make_release, tomorrow, yesterday
+
+pytestmark = pytest.mark.django_db
+
+WINDOWS = {
+    "draft": ({"status": Status.DRAFT, "publish_at": yesterday()}, State.DRAFT),
+    "scheduled": ({"publish_at": tomorrow()}, State.SCHEDULED),
+    "live": ({"publish_at": yesterday()}, State.LIVE),
+    "live until tomorrow": ({"publish_at": yesterday(), "unpublish_at": tomorrow()}, State.LIVE),
+    "expired": ({"publish_at": yesterday(), "unpublish_at": timezone.now()}, State.EXPIRED),
+}
+
+
+@pytest.mark.parametrize("name", WINDOWS)
+def test_queryset_and_property_agree_on_every_window(name):
+    fields, state = WINDOWS[name]
+    release = make_release(**fields)
+    assert release.state == state
+    assert release.is_live == (state == State.LIVE)
+    assert Release.objects.live().filter(pk=release.pk).exists() == release.is_live
+
+
+def test_publishing_without_a_time_goes_live_now():
+    release = make_release(publish_at=None)
+    assert release.publish_at <= timezone.now()
+    assert release.is_live
+
+
+def test_draft_keeps_an_empty_publish_time():
+    assert make_release(status=Status.DRAFT, publish_at=None).publish_at is None
+
+
+def test_scheduled_release_goes_live_when_its_time_comes_without_anyone_acting():
+    release = make_release(publish_at=timezone.now() + timedelta(minutes=5))
+    assert not Release.objects.live().filter(pk=release.pk).exists()
+    later = timezone.now() + timedelta(minutes=6)
+    assert Release.objects.live(now=later).filter(pk=release.pk).exists()
+
+
+def test_cache_lifetime_ends_at_the_next_scheduled_change():
+    make_release(publish_at=timezone.now() + timedelta(seconds=40))
+    make_release(publish_at=yesterday(), unpublish_at=timezone.now() + timedelta(seconds=90))
+    assert 30 < seconds_until_next_change(Release.objects.all()) <= 41
+
+
+def test_bulk_publish_keeps_an_embargo_and_unpublish_hides():
+    embargoed = make_release(status=Status.DRAFT, publish_at=tomorrow())
+    draft = make_release(status=Status.DRAFT, publish_at=None)
+    Release.objects.filter(pk__in=[embargoed.pk, draft.pk]).publish()
+    embargoed.refresh_from_db()
+    draft.refresh_from_db()
+    assert embargoed.state == State.SCHEDULED
+    assert draft.state == State.LIVE
+    Release.objects.filter(pk=draft.pk).unpublish()
+    assert not Release.objects.live().filter(pk=draft.pk).exists()
