@@ -70,7 +70,8 @@ def test_release_page_shows_dateline_body_contacts_tags_and_related(client):
     release = make_release(
         "Seminar in Beijing",
         dateline_country=china,
-        body="<p>Migration flows between China and the EU.</p><blockquote><p>A quote.</p></blockquote>",
+        body="<p>Migration flows between China and the EU.</p>"
+        "<blockquote><p>A quote.</p></blockquote>",
         contacts=[ellen],
         tags=["Migration governance"],
         image=image,

@@ -57,8 +57,17 @@ def test_robots_and_sitemap(client):
 def test_load_demo_builds_the_seed_site_once(client):
     call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)
-    assert Page.objects.filter(path__in=["who-we-are/", "our-work/what-we-do/",
-                                         "take-action/get-involved/", "2030-agenda/"]).count() == 4
+    assert (
+        Page.objects.filter(
+            path__in=[
+                "who-we-are/",
+                "our-work/what-we-do/",
+                "take-action/get-involved/",
+                "2030-agenda/",
+            ]
+        ).count()
+        == 4
+    )
     release = Release.objects.get()
     assert release.title == (
         "Director General launches EU-China migration and mobility seminar in Beijing"
