@@ -6,11 +6,14 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test setup lint bench clean
 
+# `make run` is for this machine: debug on unless the environment says otherwise.
+run: export DJANGO_DEBUG ?= 1
 run: setup
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_demo
 	$(PY) manage.py ensure_admin
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -27,7 +30,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || { python=$$(sh .ci/find-python) && $$python -m venv $(VENV); }
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e ".[dev]"
+	$(PY) -m pip install -q -c constraints.txt ".[dev]"
 	@touch $(STAMP)
 
 clean:

@@ -1,6 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils.html import format_html
 
 from contacts.models import Country, Office
 from iomsite import demo
@@ -52,11 +51,9 @@ class Command(BaseCommand):
 
     @staticmethod
     def _page_fields(data, order):
-        summary = data.get("summary", "")
         return {
             "title": data["title"],
-            "summary": summary,
-            "body": format_html("<p>{}</p>", summary) if summary else "",
+            "summary": data.get("summary", ""),
             "sort_order": order,
             "status": Status.PUBLISHED,
         }
