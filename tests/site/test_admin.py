@@ -1,5 +1,7 @@
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.forms import MultiWidget
 
 from news.models import Release
 from pages.models import Image, Page
@@ -20,8 +22,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def one_of_everything():
-    make_release(dateline_country=country("CN"), contacts=[make_contact()], image=make_image())
+    make_release(
+        dateline_country=country("CN"),
+        contacts=[make_contact()],
+        image=make_image(),
+        tags=["Climate"],
+    )
     make_page()
+    Group.objects.create(name="Editors")
 
 
 @pytest.mark.parametrize(
@@ -134,3 +142,34 @@ def test_office_admin_uses_country_autocomplete(staff_client):
         "/admin/autocomplete/?app_label=contacts&model_name=office&field_name=country&term=chi"
     )
     assert "China" in response.content.decode()
+
+
+def form_data(response):
+    """What a browser would post back for the admin form it was given, unchanged."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    for form in forms:
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if isinstance(bound.field.widget, MultiWidget):  # e.g. split date and time
+                parts = bound.field.widget.decompress(value)
+                data |= {f"{bound.html_name}_{n}": part for n, part in enumerate(parts)}
+            else:
+                data[bound.html_name] = "on" if value is True else value
+    return data
+
+
+@pytest.mark.parametrize(
+    "model", list(admin.site._registry), ids=lambda model: model._meta.label_lower
+)
+def test_every_change_form_saves_unchanged(staff_client, one_of_everything, model):
+    obj = model.objects.first()
+    if obj is None:
+        pytest.skip(f"no {model._meta.verbose_name} to edit")
+    url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/{obj.pk}/change/"
+    response = staff_client.post(url, form_data(staff_client.get(url)))
+    assert response.status_code == 302, response.context["adminform"].form.errors
