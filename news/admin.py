@@ -1,9 +1,27 @@
 from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from taggit.forms import TagWidget
+from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from pages.admin import PublishableAdmin, PublishingStateFilter
 
 from .models import Release, ReleaseContact
+
+
+class TagAutocompleteWidget(TagWidget):
+    """Taggit's comma-separated box, enhanced in the browser into a searchable multi-select."""
+
+    class Media:
+        js = [
+            "admin/js/vendor/jquery/jquery.js",
+            "admin/js/vendor/select2/select2.full.js",
+            "admin/js/jquery.init.js",
+            "news/tag-autocomplete.js",
+        ]
+        css = {"screen": ["admin/css/vendor/select2/select2.css", "admin/css/autocomplete.css"]}
 
 
 class ReleaseContactInline(admin.TabularInline):
@@ -59,6 +77,33 @@ class ReleaseAdmin(PublishableAdmin):
         (_("Language and placement"), {"fields": ["language", "translation_of", "featured"]}),
         PublishableAdmin.history_fieldset,
     ]
+
+    def get_urls(self):
+        return [
+            path(
+                "tags/autocomplete/",
+                self.admin_site.admin_view(self.tag_autocomplete),
+                name="news_release_tag_autocomplete",
+            ),
+            *super().get_urls(),
+        ]
+
+    def tag_autocomplete(self, request):
+        """Existing topics matching what the editor types, in select2's format."""
+        if not self.has_view_or_change_permission(request):
+            return JsonResponse({"error": "forbidden"}, status=403)
+        term = request.GET.get("term", "")[:100]
+        names = Tag.objects.filter(name__icontains=term).order_by("name")
+        results = [{"id": name, "text": name} for name in names.values_list("name", flat=True)[:20]]
+        return JsonResponse({"results": results})
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, TaggableManager):
+            url = f"{self.admin_site.name}:news_release_tag_autocomplete"
+            kwargs["widget"] = TagAutocompleteWidget(
+                attrs={"data-tag-autocomplete-url": reverse(url)}
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

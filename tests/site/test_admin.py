@@ -173,3 +173,14 @@ def test_every_change_form_saves_unchanged(staff_client, one_of_everything, mode
     url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/{obj.pk}/change/"
     response = staff_client.post(url, form_data(staff_client.get(url)))
     assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def test_topics_autocomplete_suggests_existing_tags(staff_client, client):
+    make_release(tags=["Climate", "Labour migration", "Health"])
+    form = staff_client.get("/admin/news/release/add/").content.decode()
+    assert 'data-tag-autocomplete-url="/admin/news/release/tags/autocomplete/"' in form
+    assert "news/tag-autocomplete.js" in form
+    response = staff_client.get("/admin/news/release/tags/autocomplete/?term=migr")
+    assert response.json() == {"results": [{"id": "Labour migration", "text": "Labour migration"}]}
+    anonymous = client.get("/admin/news/release/tags/autocomplete/?term=migr")
+    assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
