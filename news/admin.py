@@ -27,7 +27,7 @@ class EmbargoLinkForm(forms.ModelForm):
         required=False,
         disabled=True,
         help_text=_("Copy it into your email to journalists. Shown once saved."),
-        widget=forms.TextInput(attrs={"readonly": True, "size": 50}),
+        widget=forms.TextInput(attrs={"readonly": True, "size": 30}),
     )
     revoke = forms.BooleanField(
         label=_("revoke"), required=False, help_text=_("The link stops working at once.")
