@@ -9,6 +9,8 @@ from news.models import EmbargoLink, Release
 from tests.browser.conftest import choose, fill_textarea, log_in, staff_user
 from tests.factories import image_upload, make_contact, make_release
 
+pytestmark = pytest.mark.browser
+
 # Enough for the steps between scheduling and the embargo lifting on a slow, shared machine.
 EMBARGO_SECONDS = 20
 TITLE = "Rohingya families receive shelter kits"
