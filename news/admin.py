@@ -1,14 +1,21 @@
+from django import forms
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.http import JsonResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from pages.admin import PublishableAdmin, PublishingStateFilter
+from pages.preview import PreviewMixin
+from pages.publishing import State
 
-from .models import Release, ReleaseContact
+from .models import EMBARGO_LINK_LIFETIME, EmbargoLink, Release, ReleaseContact
+from .views import render_release
 
 
 class TagAutocompleteWidget(TagWidget):
@@ -31,8 +38,113 @@ class ReleaseContactInline(admin.TabularInline):
     fields = ["contact", "sort_order"]
 
 
+class EmbargoLinkForm(forms.ModelForm):
+    link = forms.CharField(
+        label=_("private link"),
+        required=False,
+        disabled=True,
+        help_text=_("Copy it into your email to journalists. Shown once saved."),
+        widget=forms.TextInput(attrs={"readonly": True, "size": 30}),
+    )
+    revoke = forms.BooleanField(
+        label=_("revoke"), required=False, help_text=_("The link stops working at once.")
+    )
+
+    class Meta:
+        model = EmbargoLink
+        fields = ["shared_with", "expires_at"]
+
+    def __init__(self, *args, site_url="", **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["link"].initial = site_url + self.instance.get_absolute_url()
+        if self.instance.revoked_at:
+            self.fields["revoke"].initial = True
+            self.fields["revoke"].disabled = True
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("revoke") and not self.instance.revoked_at:
+            self.instance.revoked_at = timezone.now()
+        return super().save(commit)
+
+
+class EmbargoLinkFormSet(BaseInlineFormSet):
+    site_url = ""  # set per request by EmbargoLinkInline.get_formset
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "site_url": self.site_url}
+
+    def clean(self):
+        super().clean()
+        release = self.instance  # carries the unsaved changes of the release form
+        for form in self.forms:
+            if not form.has_changed() or not form.is_valid():
+                continue
+            link = form.instance
+            if link.pk is None and release.state != State.SCHEDULED:
+                form.add_error(
+                    None,
+                    _(
+                        "Embargo links are for scheduled releases: set the status to Published "
+                        "and “publish at” to a future time first."
+                    ),
+                )
+            elif link.expires_at is None:
+                link.expires_at = release.publish_at + EMBARGO_LINK_LIFETIME
+            elif release.publish_at and link.expires_at < release.publish_at:
+                embargo = timezone.localtime(release.publish_at).strftime("%d %b %Y %H:%M %Z")
+                form.add_error(
+                    "expires_at",
+                    _("A link cannot expire before the embargo lifts (%(when)s).")
+                    % {"when": embargo},
+                )
+
+
+class EmbargoLinkInline(admin.TabularInline):
+    """Private links to a scheduled release, for journalists; revoked rather than deleted."""
+
+    model = EmbargoLink
+    form = EmbargoLinkForm
+    formset = EmbargoLinkFormSet
+    fields = ["shared_with", "expires_at", "link", "link_state", "revoke", "created_by"]
+    readonly_fields = ["link_state", "created_by"]
+    extra = 0
+    can_delete = False
+
+    @admin.display(description=_("state"))
+    def link_state(self, link):
+        if link.pk is None:
+            return ""
+        if link.revoked_at:
+            return format_html('<span class="state state-expired">{}</span>', _("Revoked"))
+        if link.expires_at <= timezone.now():
+            return format_html('<span class="state state-expired">{}</span>', _("Expired"))
+        return format_html('<span class="state state-live">{}</span>', _("Active"))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)  # a new class on every call
+        formset.site_url = request.build_absolute_uri("/").removesuffix("/")
+        return formset
+
+    # The links are as confidential as the release: only its editors see, create or revoke them.
+    def _may_edit_release(self, request, obj):
+        return self.admin_site.get_model_admin(Release).has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_edit_release(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_edit_release(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit_release(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Release)
-class ReleaseAdmin(PublishableAdmin):
+class ReleaseAdmin(PreviewMixin, PublishableAdmin):
     list_display = [
         "title",
         "kind",
@@ -54,7 +166,7 @@ class ReleaseAdmin(PublishableAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["dateline_country", "countries", "image", "translation_of"]
-    inlines = [ReleaseContactInline]
+    inlines = [ReleaseContactInline, EmbargoLinkInline]
     show_full_result_count = False
     fieldsets = [
         (
@@ -108,3 +220,31 @@ class ReleaseAdmin(PublishableAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.sync_countries()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is EmbargoLink:
+            for link_form in formset.forms:
+                if link_form.instance.pk is None:
+                    link_form.instance.created_by = request.user
+        super().save_formset(request, form, formset, change)
+
+    def render_preview(self, request, release, form, formsets, **extra_context):
+        """The release page with the form's unsaved contacts, topics and countries."""
+        contacts = None  # the stored ones, when the user may not edit them
+        contact_formset = next((fs for fs in formsets if fs.model is ReleaseContact), None)
+        if contact_formset is not None:
+            kept = [
+                row
+                for row in (f.cleaned_data for f in contact_formset.forms)
+                if row.get("contact") and not row.get("DELETE")
+            ]
+            contacts = [row["contact"] for row in sorted(kept, key=lambda row: row["sort_order"])]
+        tags = None
+        if "tags" in form.cleaned_data:
+            tags = [Tag(name=name) for name in form.cleaned_data["tags"]]
+        countries = {country.pk for country in form.cleaned_data.get("countries", [])}
+        if release.dateline_country_id:
+            countries.add(release.dateline_country_id)
+        return render_release(
+            request, release, contacts=contacts, tags=tags, countries=countries, **extra_context
+        )

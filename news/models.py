@@ -1,6 +1,10 @@
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -148,6 +152,8 @@ class Release(Publishable):
     def language_versions(self):
         """The other language versions of this release that are live."""
         original_id = self.translation_of_id or self.pk
+        if original_id is None:  # an unsaved release in the admin preview
+            return Release.objects.none()
         return (
             Release.objects.live()
             .filter(models.Q(pk=original_id) | models.Q(translation_of_id=original_id))
@@ -173,3 +179,59 @@ class ReleaseContact(models.Model):
 
     def __str__(self):
         return str(self.contact)
+
+
+EMBARGO_LINK_LIFETIME = timedelta(days=7)
+
+
+def new_embargo_token():
+    return secrets.token_urlsafe(32)  # 256 random bits: unguessable
+
+
+class EmbargoLinkQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class EmbargoLink(models.Model):
+    """A private address where journalists read a scheduled release before its embargo lifts."""
+
+    release = models.ForeignKey(
+        Release, verbose_name=_("release"), on_delete=models.CASCADE, related_name="embargo_links"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_embargo_token, editable=False)
+    shared_with = models.CharField(
+        _("shared with"),
+        max_length=200,
+        help_text=_("Who receives this link, e.g. “Geneva press corps list”. For your records."),
+    )
+    expires_at = models.DateTimeField(
+        _("expires at"),
+        blank=True,
+        help_text=_(
+            "The link stops working at this time. Leave empty for 7 days after the embargo lifts."
+        ),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    objects = EmbargoLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("embargo link")
+        verbose_name_plural = _("embargo links: private links for journalists before publication")
+
+    def __str__(self):
+        return self.shared_with
+
+    def get_absolute_url(self):
+        return reverse("news:embargo", args=[self.token])

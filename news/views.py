@@ -26,23 +26,32 @@ def release_detail(request, slug):
         visible_to(request, Release.objects.select_related("dateline_country", "image")),
         slug=slug,
     )
-    contacts = [link.contact for link in release.release_contacts.select_related("contact__office")]
+    return mark_preview(render_release(request, release), release)
+
+
+def render_release(request, release, contacts=None, tags=None, countries=None, **extra_context):
+    """The public page of a release. The embargo link and the admin preview show exactly this;
+    the preview passes its unsaved contacts, tags and countries instead of the stored ones."""
+    if contacts is None:
+        contacts = [
+            link.contact for link in release.release_contacts.select_related("contact__office")
+        ]
+    if tags is None:
+        tags = list(release.tags.all())
+    if countries is None:
+        countries = release.countries.values("pk")
     related = (
         Release.objects.live()
         .for_cards()
-        .filter(countries__in=release.countries.values("pk"))
+        .filter(countries__in=countries)
         .exclude(pk=release.pk)
         .distinct()[:3]
     )
-    response = TemplateResponse(
-        request,
-        "news/release_detail.html",
-        {
-            "release": release,
-            "contacts": contacts,
-            "tags": list(release.tags.all()),
-            "related": related,
-            "language_versions": list(release.language_versions()),
-        },
-    )
-    return mark_preview(response, release)
+    context = {
+        "release": release,
+        "contacts": contacts,
+        "tags": tags,
+        "related": related,
+        "language_versions": list(release.language_versions()),
+    }
+    return TemplateResponse(request, "news/release_detail.html", context | extra_context)

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import Image, Page
+from .preview import PreviewMixin
 from .publishing import State
+from .views import render_page
 
 
 class PublishingStateFilter(admin.SimpleListFilter):
@@ -90,7 +92,7 @@ class PublishableAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(PublishableAdmin):
+class PageAdmin(PreviewMixin, PublishableAdmin):
     list_display = [
         "title",
         "path_display",
@@ -123,6 +125,10 @@ class PageAdmin(PublishableAdmin):
     @admin.display(description=_("address"), ordering="path")
     def path_display(self, obj):
         return obj.path_display
+
+    def render_preview(self, request, page, form, formsets, **extra_context):
+        page.path = page.compute_path()  # where it will be once saved
+        return render_page(request, page, **extra_context)
 
 
 @admin.register(Image)

@@ -25,6 +25,8 @@ RENDITION_SPECS = {
 
 def validate_image_file(upload):
     """Refuse what is not a real JPEG, PNG, WebP or GIF, by content, before it is stored."""
+    if getattr(upload, "_committed", False):
+        return  # a file already stored was checked when it was uploaded
     if upload.size > settings.IMAGE_MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The file is %(size)d MB; the limit is %(limit)d MB.")

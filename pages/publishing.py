@@ -177,10 +177,16 @@ def visible_to(request, queryset):
     return queryset.live()
 
 
+def mark_private(response):
+    """Never cached by a browser, proxy or CDN, never indexed: previews and embargoed releases."""
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 def mark_preview(response, item):
     """A page that is not live yet must never be cached or indexed by anyone."""
     if not item.is_live:
-        add_never_cache_headers(response)
-        patch_cache_control(response, private=True)
-        response["X-Robots-Tag"] = "noindex, nofollow"
+        mark_private(response)
     return response

@@ -10,25 +10,29 @@ def page_detail(request, path):
     page = get_object_or_404(
         visible_to(request, Page.objects.select_related("hero_image")), path=f"{path}/"
     )
+    return mark_preview(render_page(request, page), page)
+
+
+def render_page(request, page, **extra_context):
+    """The public view of a page; the admin preview renders an unsaved page through it."""
     ancestors = page.ancestors()
     section = ancestors[0] if ancestors else page
-    section_pages = list(Page.objects.live().filter(parent=section, show_in_menu=True))
-    child_pages = (
-        section_pages if section == page else list(Page.objects.live().filter(parent=page))
-    )
+    live_pages = Page.objects.live()
+    # An unsaved page (in the preview) has no children yet.
+    section_pages = list(live_pages.filter(parent=section, show_in_menu=True)) if section.pk else []
+    if section == page:
+        child_pages = section_pages
+    else:
+        child_pages = list(live_pages.filter(parent=page)) if page.pk else []
     template = select_template([page.template_name or "pages/page_detail.html"])
-    response = TemplateResponse(
-        request,
-        template,
-        {
-            "page": page,
-            "ancestors": ancestors,
-            "section": section,
-            "section_pages": section_pages,
-            "child_pages": child_pages,
-        },
-    )
-    return mark_preview(response, page)
+    context = {
+        "page": page,
+        "ancestors": ancestors,
+        "section": section,
+        "section_pages": section_pages,
+        "child_pages": child_pages,
+    }
+    return TemplateResponse(request, template, context | extra_context)
 
 
 def section_page(path):

@@ -4,12 +4,13 @@ from datetime import timedelta
 from io import BytesIO
 from itertools import count
 
+from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
 from contacts.models import Country, Office, PressContact
-from news.models import Release, ReleaseContact
+from news.models import EmbargoLink, Release, ReleaseContact
 from pages.models import Image, Page
 from pages.publishing import Status
 
@@ -26,6 +27,10 @@ def yesterday():
 
 def tomorrow():
     return timezone.now() + timedelta(days=1)
+
+
+def in_hours(hours):
+    return timezone.now() + timedelta(hours=hours)
 
 
 def country(code="CN"):
@@ -90,3 +95,22 @@ def make_image(title=None, **overrides):
     fields.update(overrides)
     fields.setdefault("file", image_upload())
     return Image.objects.create(title=title or f"Image {next(_sequence)}", **fields)
+
+
+def make_embargo_link(release, **overrides):
+    fields = {"shared_with": "Geneva press corps", "expires_at": release.publish_at + timedelta(7)}
+    fields.update(overrides)
+    return EmbargoLink.objects.create(release=release, **fields)
+
+
+def make_staff_user(*permissions, username=None):
+    """A staff member holding only the given permissions, e.g. "news.change_release"."""
+    user = User.objects.create_user(
+        username or f"staff{next(_sequence)}", password="pass", is_staff=True
+    )
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user
