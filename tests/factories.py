@@ -90,3 +90,12 @@ def make_image(title=None, **overrides):
     fields.update(overrides)
     fields.setdefault("file", image_upload())
     return Image.objects.create(title=title or f"Image {next(_sequence)}", **fields)
+
+
+def make_releases(number, image=None, tags=("Migration", "Climate"), **overrides):
+    """Many live releases sharing one image, for query-count tests that must hold as rows grow."""
+    return [
+        make_release(image=image, tags=tags, publish_at=yesterday() - timedelta(minutes=n),
+                     **overrides)
+        for n in range(number)
+    ]  # fmt: skip
