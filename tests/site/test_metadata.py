@@ -155,5 +155,5 @@ def test_release_page_query_count_is_constant(client, django_assert_max_num_quer
     releases = []
     for number in (5, 50):
         releases = make_releases(number, image=image, countries=[country("CN")])
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(7):
             assert client.get(f"/news/{releases[0].slug}/").status_code == 200
