@@ -3,6 +3,8 @@ and every answer must match the documented schema."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -26,9 +28,16 @@ schema = schemathesis.openapi.from_dict(openapi_document("http://testserver/api"
 
 @pytest.fixture
 def content(db):
+    # Called straight through WSGI, Django would close the test's database connection at the
+    # end of each request (its test client avoids this the same way).
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
     image = make_image()
     make_release("Seminar in Beijing", image=image, tags=["Migration"], countries=[country("CN")])
     make_contact("Ellen Wong")
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @schema.parametrize()
