@@ -4,6 +4,7 @@ shows."""
 
 from dataclasses import dataclass, field
 
+from django import forms
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, QueryDict
@@ -47,26 +48,24 @@ class FilteredNewsroom:
         return reverse(name) + (f"?{self.query_string}" if self.filters else "")
 
 
+# Filters whose value is the slug of a row with a name.
+NAMED_BY_SLUG = {"country": Country, "region": Region, "tag": Tag}
+
+
 def filter_labels(form, filters):
-    """Human labels for the active filters, in the form's field order: ["China", "News"]."""
-    named = {
-        "country": Country.objects.filter(slug=filters.get("country")).values_list("name"),
-        "region": Region.objects.filter(slug=filters.get("region")).values_list("name"),
-        "tag": Tag.objects.filter(slug=filters.get("tag")).values_list("name"),
-    }
+    """Readable labels of the active filters, in the form's field order: ["News", "China"]."""
     labels = []
-    for name in form.fields:
-        if name not in filters:
-            continue
-        if name in named:
-            row = named[name].first()
-            if row is None:
+    for name, value in filters.items():
+        if name in NAMED_BY_SLUG:
+            model = NAMED_BY_SLUG[name]
+            label = model.objects.filter(slug=value).values_list("name", flat=True).first()
+            if label is None:
                 raise Http404("Unknown filter value.")
-            labels.append(row[0])
-        elif name in ("kind", "language"):
-            labels.append(str(dict(form.fields[name].choices)[filters[name]]))
+        elif isinstance(form.fields[name], forms.ChoiceField):
+            label = dict(form.fields[name].choices)[value]
         else:
-            labels.append(str(filters[name]))
+            label = value
+        labels.append(str(label))
     return labels
 
 
@@ -85,6 +84,7 @@ def image_enclosure(request, image):
 
 class LatestReleasesFeed(Feed):
     feed_type = Rss201rev2Feed
+    url_name = "news:feed"
 
     def get_object(self, request):
         return FilteredNewsroom.from_request(request)
@@ -102,8 +102,6 @@ class LatestReleasesFeed(Feed):
 
     def feed_url(self, newsroom):
         return newsroom.url(self.url_name)
-
-    url_name = "news:feed"
 
     def author_name(self, newsroom):
         return settings.SITE_NAME

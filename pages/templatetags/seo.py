@@ -9,21 +9,13 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def canonical_link(context, query_string=""):
-    """The page's absolute address without any query string (tracking parameters included),
-    unless the caller passes the parameters that make the page what it is."""
+def canonical_link(context):
+    """The page's absolute address without its query string, so tracking parameters never
+    split a page in two. Pages whose query string matters (the newsroom) override it."""
     request = context.get("request")
     if request is None:  # error pages rendered without a request
         return ""
-    url = request.build_absolute_uri(request.path)
-    return format_html(
-        '<link rel="canonical" href="{}">', f"{url}?{query_string}" if query_string else url
-    )
-
-
-@register.simple_tag(takes_context=True)
-def absolute_url(context, url):
-    return context["request"].build_absolute_uri(url)
+    return format_html('<link rel="canonical" href="{}">', request.build_absolute_uri(request.path))
 
 
 @register.simple_tag(takes_context=True)

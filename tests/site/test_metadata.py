@@ -2,6 +2,7 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
+from django.views.defaults import server_error
 
 from tests.factories import country, make_image, make_page, make_release, make_releases
 
@@ -157,3 +158,9 @@ def test_release_page_query_count_is_constant(client, django_assert_max_num_quer
         releases = make_releases(number, image=image, countries=[country("CN")])
         with django_assert_max_num_queries(7):
             assert client.get(f"/news/{releases[0].slug}/").status_code == 200
+
+
+def test_error_page_renders_without_a_request(rf):
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert b'rel="canonical"' not in response.content
