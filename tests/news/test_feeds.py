@@ -2,8 +2,11 @@ from email.utils import parsedate_to_datetime
 from xml.etree import ElementTree
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from news.feeds import FEED_ITEMS
 from pages.publishing import Status
@@ -140,3 +143,17 @@ def test_last_modified_header_is_the_latest_item(client):
     make_release(publish_at=timezone.now() - timezone.timedelta(hours=3))
     response = client.get("/news/feed/")
     assert "Last-Modified" in response
+
+
+@given(
+    query=st.dictionaries(
+        st.sampled_from(["kind", "country", "region", "tag", "year", "month", "language", "page"]),
+        st.text(max_size=40),
+        max_size=4,
+    )
+)
+@settings(max_examples=40, deadline=None, database=None)
+def test_any_filter_values_give_a_feed_or_a_404(query):
+    client = Client()
+    for url in ("/news/feed/", "/news/feed/atom/"):
+        assert client.get(url, query).status_code in (200, 400, 404)
