@@ -47,6 +47,7 @@ class Country(ChangesContent):
     )
     summary = models.TextField(_("summary"), blank=True)
     body = RichTextField(_("body"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["name"]

@@ -63,5 +63,6 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /search/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap-news'))}",
     ]
     return TemplateResponse(request, "robots.txt", {"lines": lines}, content_type="text/plain")

@@ -109,9 +109,11 @@ def make_renditions(image_record):
                 for image_format in ("WEBP", fallback):
                     path = f"renditions/{image_record.pk}/{name}-{width}.{image_format.lower()}"
                     default_storage.delete(path)
-                    entry[image_format.lower() if image_format == "WEBP" else "fallback"] = (
-                        default_storage.save(path, ContentFile(_encode(resized, image_format)))
-                    )
+                    key = image_format.lower() if image_format == "WEBP" else "fallback"
+                    data = _encode(resized, image_format)
+                    entry[key] = default_storage.save(path, ContentFile(data))
+                    # Feeds announce an enclosure's length without asking the storage.
+                    entry[f"{key}_bytes"] = len(data)
                 sizes.append(entry)
                 if width == cropped.width:
                     break

@@ -102,6 +102,23 @@ class Image(ChangesContent):
         sizes = self.rendition_set(spec)
         return default_storage.url(sizes[0][image_format]) if sizes else ""
 
+    def largest_rendition(self, spec="wide"):
+        """The largest JPEG (or PNG) rendition of a spec, for sharing tags, feeds and the API:
+        {"url", "width", "height", "bytes", "content_type"}, or None if none was made.
+        "bytes" is None for renditions made before their length was recorded."""
+        sizes = self.rendition_set(spec)
+        if not sizes:
+            return None
+        largest = sizes[-1]
+        path = largest["fallback"]
+        return {
+            "url": default_storage.url(path),
+            "width": largest["width"],
+            "height": largest["height"],
+            "bytes": largest.get("fallback_bytes"),
+            "content_type": "image/png" if path.endswith(".png") else "image/jpeg",
+        }
+
 
 class PageQuerySet(PublishableQuerySet):
     def menu(self):

@@ -114,3 +114,12 @@ def make_staff_user(*permissions, username=None):
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
     return user
+
+
+def make_releases(number, image=None, tags=("Migration", "Climate"), **overrides):
+    """Many live releases sharing one image, for query-count tests that must hold as rows grow."""
+    return [
+        make_release(image=image, tags=tags, publish_at=yesterday() - timedelta(minutes=n),
+                     **overrides)
+        for n in range(number)
+    ]  # fmt: skip

@@ -47,7 +47,7 @@ def test_embargoed_release_is_private_until_its_time_then_public_with_no_one_act
     link = make_embargo_link(scheduled)
     for url in public_addresses(scheduled):
         assert not shows(client, url, scheduled), url
-    assert not shows(client, reverse("sitemap"), scheduled)
+    assert not shows(client, "/sitemap-releases.xml", scheduled)
     assert client.get(scheduled.get_absolute_url()).status_code == 404
 
     response = client.get(link.get_absolute_url())
@@ -59,7 +59,7 @@ def test_embargoed_release_is_private_until_its_time_then_public_with_no_one_act
     with mock.patch("django.utils.timezone.now", return_value=after_embargo):
         for url in public_addresses(scheduled):
             assert shows(client, url, scheduled), url
-        assert shows(client, reverse("sitemap"), scheduled)
+        assert shows(client, "/sitemap-releases.xml", scheduled)
         assert client.get(scheduled.get_absolute_url()).status_code == 200
         # The private link now leads to the public page.
         response = client.get(link.get_absolute_url())

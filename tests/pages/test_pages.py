@@ -82,7 +82,7 @@ def test_unpublished_pages_are_hidden_from_the_public(client, staff_client, fiel
     page = make_page("Secret plans", slug="secret", **fields)
     assert client.get("/secret/").status_code == 404
     assert "Secret plans" not in client.get("/search/?q=secret").content.decode()
-    assert "/secret/" not in client.get("/sitemap.xml").content.decode()
+    assert "/secret/" not in client.get("/sitemap-pages.xml").content.decode()
     assert page not in [section for section, _ in main_menu()]
 
     preview = staff_client.get("/secret/")

@@ -51,7 +51,7 @@ def test_robots_and_sitemap(client):
     robots = client.get("/robots.txt")
     assert robots["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in robots.content.decode()
-    assert "/news/public-release/" in client.get("/sitemap.xml").content.decode()
+    assert "/news/public-release/" in client.get("/sitemap-releases.xml").content.decode()
 
 
 def test_load_demo_builds_the_seed_site_once(client):
