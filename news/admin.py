@@ -1,5 +1,7 @@
+import reversion
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from taggit.models import TaggedItem
 
 from pages.admin import PublishableAdmin, PublishingStateFilter
 
@@ -59,6 +61,14 @@ class ReleaseAdmin(PublishableAdmin):
         (_("Language and placement"), {"fields": ["language", "translation_of", "featured"]}),
         PublishableAdmin.history_fieldset,
     ]
+
+    def reversion_register(self, model, **kwargs):
+        if model is Release:
+            # Versions hold the release's tags too, so reverting brings its topics back.
+            if not reversion.is_registered(TaggedItem):
+                reversion.register(TaggedItem)
+            kwargs["follow"] = (*kwargs.get("follow", ()), "tagged_items")
+        super().reversion_register(model, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

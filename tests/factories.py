@@ -4,6 +4,7 @@ from datetime import timedelta
 from io import BytesIO
 from itertools import count
 
+from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -90,3 +91,32 @@ def make_image(title=None, **overrides):
     fields.update(overrides)
     fields.setdefault("file", image_upload())
     return Image.objects.create(title=title or f"Image {next(_sequence)}", **fields)
+
+
+def admin_form_data(response):
+    """The values an admin add/change form would post back as the browser shows it, so a test
+    can change one field and POST the rest unchanged."""
+    form = BeautifulSoup(response.content, "html.parser").find(
+        "form", id=lambda form_id: form_id and form_id.endswith("_form")
+    )
+    data = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or field.get("type") in ("submit", "button", "file"):
+            continue
+        if field.get("type") in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data.setdefault(name, []).append(field.get("value", "on"))
+        elif field.name == "textarea":
+            data[name] = field.text
+        elif field.name == "select":
+            selected = [
+                option.get("value", "") for option in field.find_all("option", selected=True)
+            ]
+            if field.has_attr("multiple"):
+                data[name] = selected
+            elif selected:
+                data[name] = selected[0]
+        else:
+            data[name] = field.get("value", "")
+    return data
