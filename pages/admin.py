@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.db import models
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from reversion.models import Version
 
 from .forms import PublishableAdminForm
 from .images import LibraryImageFormField
@@ -105,6 +107,30 @@ class PublishableAdmin(HistoryAdmin):
         if obj is not None and obj.status == Status.PUBLISHED:
             return ["status", "publish_at", "unpublish_at"]
         return ["status"]
+
+    def refuse_restore(self, request, version_id, obj):
+        """Reverting or recovering would publish, unpublish or reschedule: publishers only."""
+        if self.has_publish_permission(request, obj):
+            return None
+        version = Version.objects.filter(pk=version_id).first()
+        if version is None:
+            return None
+        current = obj or self.model()  # a recovered item would otherwise start as a draft
+        fields = ["status", "publish_at", "unpublish_at"]
+        if all(version.field_dict.get(name) == getattr(current, name) for name in fields):
+            return None
+        self.message_user(
+            request,
+            _(
+                "That version has a different publishing status or schedule; "
+                "ask a publisher to restore it."
+            ),
+            messages.ERROR,
+        )
+        opts = self.opts
+        if obj is None:
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_recoverlist")
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_history", obj.pk)
 
     def get_readonly_fields(self, request, obj=None):
         locked = self.locked_publishing_fields(request, obj)

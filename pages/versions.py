@@ -117,8 +117,14 @@ class HistoryAdmin(VersionAdmin):
         context = {"versions": versions, **(extra_context or {})}
         return super().history_view(request, object_id, context)
 
+    def refuse_restore(self, request, version_id, obj):
+        """A response refusing to revert to or recover this version, or None to go ahead."""
+        return None
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        self._changeable_object(request, object_id)
+        obj = self._changeable_object(request, object_id)
+        if refused := self.refuse_restore(request, version_id, obj):
+            return refused
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recoverlist_view(self, request, extra_context=None):
@@ -129,6 +135,8 @@ class HistoryAdmin(VersionAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         if not self.has_change_permission(request):
             raise PermissionDenied
+        if refused := self.refuse_restore(request, version_id, None):
+            return refused
         return super().recover_view(request, version_id, extra_context)
 
     def compare_view(self, request, object_id):

@@ -3,7 +3,9 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
+from reversion.models import Version
 
 from news.models import Release
 from pages.publishing import Status
@@ -129,3 +131,24 @@ def test_publisher_can_publish_from_the_form_and_the_actions(publisher_client):
     publisher_client.post(changelist, {"action": "unpublish", "_selected_action": [release.pk]})
     release.refresh_from_db()
     assert release.status == Status.DRAFT
+
+
+def test_editor_cannot_unpublish_by_reverting_to_a_draft_version(editor_client, admin_user):
+    publisher = Client()
+    publisher.force_login(admin_user)
+    release = make_release(status=Status.DRAFT, publish_at=None, title="Draft")
+    url = reverse("admin:news_release_change", args=[release.pk])
+    draft_version_data = admin_form_data(publisher.get(url))
+    publisher.post(url, draft_version_data)
+    draft_version = Version.objects.get_for_object(release).get()
+    published = admin_form_data(publisher.get(url))
+    publisher.post(url, {**published, "status": "published"})
+    release.refresh_from_db()
+    assert release.is_live
+
+    revert = reverse("admin:news_release_revision", args=[release.pk, draft_version.pk])
+    response = editor_client.post(revert, draft_version_data)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/{release.pk}/history/")
+    release.refresh_from_db()
+    assert release.is_live
