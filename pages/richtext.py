@@ -54,13 +54,16 @@ def sanitize_html(html):
 
 
 class RichTextFormField(ProseEditorFormField):
-    """The prose editor in forms; the same sanitizer as the model, so a form that comes
-    back with errors already shows what will be stored."""
+    """The prose editor in forms; the same sanitizer as the model, applied before the
+    required check (an empty editor sends "<p></p>"), so a form that comes back with
+    errors already shows what will be stored."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("config", {"extensions": EDITOR_EXTENSIONS})
-        kwargs.setdefault("sanitize", sanitize_html)
         super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        return sanitize_html(super().to_python(value))
 
 
 class RichTextField(models.TextField):

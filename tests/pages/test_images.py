@@ -9,9 +9,10 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image as PILImage
+from reversion.models import Version
 
 from pages.models import Image
-from tests.factories import image_upload, make_image
+from tests.factories import admin_form_data, image_upload, make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +182,20 @@ def test_the_library_is_searchable_with_thumbnails(staff_client):
         {"app_label": "news", "model_name": "release", "field_name": "image", "term": "boat"},
     )
     assert [result["text"] for result in response.json()["results"]] == ["Boat"]
+
+
+def test_a_deleted_image_is_recovered_with_fresh_renditions(staff_client):
+    image = make_image(title="Boat")
+    delete_url = reverse("admin:pages_image_delete", args=[image.pk])
+    change_url = reverse("admin:pages_image_change", args=[image.pk])
+    staff_client.post(
+        change_url, {"title": "Boat", "alt_text": "A boat", "focal_x": 50, "focal_y": 50}
+    )
+    assert staff_client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not default_storage.exists(image.renditions["card"][0]["webp"])
+
+    deleted = Version.objects.get_deleted(Image).get()
+    url = reverse("admin:pages_image_recover", args=[deleted.pk])
+    assert staff_client.post(url, admin_form_data(staff_client.get(url))).status_code == 302
+    recovered = Image.objects.get()
+    assert default_storage.exists(recovered.renditions["card"][0]["webp"])

@@ -106,3 +106,13 @@ def test_hostile_page_and_country_bodies_are_stored_and_shown_clean(staff_client
     post_change(staff_client, "contacts_country", china, body=HOSTILE)
     assert_stored_clean(Country.objects.get(pk=china.pk).body)
     assert_shown_clean(staff_client, china)
+
+
+def test_a_release_body_that_is_empty_once_cleaned_is_a_form_error(staff_client):
+    release = make_release()
+    url = reverse("admin:news_release_change", args=[release.pk])
+    data = admin_form_data(staff_client.get(url))
+    data["body"] = '<p></p><p><script>alert(1)</script></p><p onclick="x()">&nbsp;</p>'
+    response = staff_client.post(url, data)
+    assert "body" in response.context["adminform"].form.errors
+    assert Release.objects.get(pk=release.pk).body == release.body

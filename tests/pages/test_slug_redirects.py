@@ -43,6 +43,17 @@ def test_a_duplicate_slug_is_a_form_error(staff_client):
     )
 
 
+def test_a_page_address_taken_by_a_sibling_is_a_form_error(staff_client):
+    parent = make_page(slug="our-work")
+    make_page(slug="partnerships", parent=parent)
+    page = make_page(slug="other", parent=parent)
+    response = change_via_admin(staff_client, "pages_page", page, slug="partnerships")
+    assert response.status_code == 200
+    assert "Another page already has the address /our-work/partnerships/" in str(
+        response.context["adminform"].form.errors["slug"]
+    )
+
+
 def test_drafts_leave_no_redirect_and_unpublished_targets_do_not_leak(client):
     draft = make_release(slug="draft-old", status=Status.DRAFT)
     draft.slug = "draft-new"
