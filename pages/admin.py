@@ -13,6 +13,8 @@ from .models import Image, Page, SlugRedirect
 from .publishing import State, Status
 from .versions import HistoryAdmin
 
+PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at")
+
 
 class PublishingStateFilter(admin.SimpleListFilter):
     title = _("state")
@@ -68,10 +70,7 @@ class PublishableAdmin(HistoryAdmin):
         css = {"all": ["pages/admin.css"]}
 
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
-    publishing_fieldset = (
-        _("Publishing"),
-        {"fields": ["status", "publish_at", "unpublish_at"]},
-    )
+    publishing_fieldset = (_("Publishing"), {"fields": PUBLISHING_FIELDS})
     history_fieldset = (
         _("History"),
         {
@@ -95,9 +94,9 @@ class PublishableAdmin(HistoryAdmin):
         return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.status == Status.PUBLISHED:
-            if not self.has_publish_permission(request, obj):
-                return False
+        published = obj is not None and obj.status == Status.PUBLISHED
+        if published and not self.has_publish_permission(request, obj):
+            return False
         return super().has_delete_permission(request, obj)
 
     def locked_publishing_fields(self, request, obj):
@@ -105,7 +104,7 @@ class PublishableAdmin(HistoryAdmin):
         if self.has_publish_permission(request, obj):
             return []
         if obj is not None and obj.status == Status.PUBLISHED:
-            return ["status", "publish_at", "unpublish_at"]
+            return list(PUBLISHING_FIELDS)
         return ["status"]
 
     def refuse_restore(self, request, version_id, obj):
@@ -116,8 +115,9 @@ class PublishableAdmin(HistoryAdmin):
         if version is None:
             return None
         current = obj or self.model()  # a recovered item would otherwise start as a draft
-        fields = ["status", "publish_at", "unpublish_at"]
-        if all(version.field_dict.get(name) == getattr(current, name) for name in fields):
+        if all(
+            version.field_dict.get(name) == getattr(current, name) for name in PUBLISHING_FIELDS
+        ):
             return None
         self.message_user(
             request,

@@ -6,6 +6,7 @@ all need the change permission: old versions may hold text that was taken down o
 
 import difflib
 import re
+from datetime import datetime
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -14,10 +15,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
+from taggit.models import Tag, TaggedItemBase
 
 WORDS = re.compile(r"\S+|\s+")
 
@@ -44,6 +48,8 @@ def readable_value(field, value):
     """A field's stored value as an editor would name it: choice labels, related titles."""
     if value in (None, "", []):
         return ""
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.ManyToManyField):
@@ -60,13 +66,18 @@ def related_reprs(version):
     related = {}
     for other in version.revision.version_set.exclude(pk=version.pk).select_related("content_type"):
         model = other.content_type.model_class()
-        label = model._meta.verbose_name_plural if model else other.content_type.model
-        related.setdefault(str(label), []).append(other.object_repr)
-    return {label: ", ".join(sorted(reprs)) for label, reprs in related.items()}
+        if model is not None and issubclass(model, TaggedItemBase):
+            # "Release X tagged with Climate" says less than "Climate".
+            label, text = _("tags"), str(Tag.objects.filter(pk=other.field_dict["tag_id"]).first())
+        else:
+            label = model._meta.verbose_name_plural if model else other.content_type.model
+            text = other.object_repr
+        related.setdefault(str(label), []).append(text)
+    return {label: ", ".join(sorted(texts)) for label, texts in related.items()}
 
 
 def compare_versions(old, new):
-    """Rows of (label, old, new, diff) for each field that differs between two versions."""
+    """(label, diff) for each field that differs between two versions."""
     model = new._model
     old_values, new_values = old.field_dict, new.field_dict
     rows = []
@@ -78,12 +89,12 @@ def compare_versions(old, new):
         before = readable_value(field, old_values.get(field.attname))
         after = readable_value(field, new_values.get(field.attname))
         if before != after:
-            rows.append((str(field.verbose_name), before, after, word_diff(before, after)))
+            rows.append((str(field.verbose_name), word_diff(before, after)))
     old_related, new_related = related_reprs(old), related_reprs(new)
     for label in sorted(old_related.keys() | new_related.keys()):
         before, after = old_related.get(label, ""), new_related.get(label, "")
         if before != after:
-            rows.append((label, before, after, word_diff(before, after)))
+            rows.append((label, word_diff(before, after)))
     return rows
 
 

@@ -56,6 +56,7 @@ def test_compare_shows_a_readable_escaped_diff(staff_client, edited_release):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html
     assert "Ana First" in html  # the press contact inline that the second version dropped
+    assert "<del>Climate</del><ins>Labour</ins>" in html
     assert staff_client.get(url, {"from": "x", "to": second.pk}).status_code == 404
 
 
