@@ -11,7 +11,7 @@ from .forms import PublishableAdminForm
 from .images import LibraryImageFormField
 from .models import Image, Page, SlugRedirect
 from .publishing import State, Status
-from .versions import HistoryAdmin
+from .versions import HistoryAdmin, add_versions
 
 PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at")
 
@@ -41,6 +41,7 @@ class PublishingStateFilter(admin.SimpleListFilter):
 @admin.action(description=_("Publish selected items now"), permissions=["publish"])
 def publish(modeladmin, request, queryset):
     count = queryset.publish(user=request.user)
+    add_versions(queryset, _("Published from the list."))
     modeladmin.message_user(
         request,
         ngettext("%d item published.", "%d items published.", count) % count,
@@ -51,6 +52,7 @@ def publish(modeladmin, request, queryset):
 @admin.action(description=_("Unpublish selected items"), permissions=["publish"])
 def unpublish(modeladmin, request, queryset):
     count = queryset.unpublish(user=request.user)
+    add_versions(queryset, _("Unpublished from the list."))
     modeladmin.message_user(
         request,
         ngettext("%d item unpublished.", "%d items unpublished.", count) % count,

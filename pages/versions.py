@@ -8,6 +8,7 @@ import difflib
 import re
 from datetime import datetime
 
+import reversion
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -96,6 +97,15 @@ def compare_versions(old, new):
         if before != after:
             rows.append((label, word_diff(before, after)))
     return rows
+
+
+def add_versions(queryset, comment):
+    """Record a version of each item after a bulk update, which saves no model and so
+    would otherwise leave no trace in the history. The admin's changelist opened the revision."""
+    if reversion.is_active():
+        for item in queryset:
+            reversion.add_to_revision(item)
+        reversion.set_comment(comment)
 
 
 class HistoryAdmin(VersionAdmin):

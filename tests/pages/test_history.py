@@ -122,3 +122,13 @@ def test_contacts_saves_are_versions_too(staff_client, admin_name, make_item):
     url = reverse(f"admin:{admin_name}_change", args=[item.pk])
     assert staff_client.post(url, admin_form_data(staff_client.get(url))).status_code == 302
     assert Version.objects.get_for_object(item).count() == 1
+
+
+def test_bulk_publishing_is_recorded_in_the_history(staff_client):
+    release = make_release(status="draft", publish_at=None)
+    changelist = reverse("admin:news_release_changelist")
+    staff_client.post(changelist, {"action": "publish", "_selected_action": [release.pk]})
+    version = Version.objects.get_for_object(release).get()
+    assert version.field_dict["status"] == "published"
+    assert version.revision.user.username == "editor"
+    assert version.revision.get_comment() == "Published from the list."
