@@ -37,23 +37,25 @@ def live_url_in_db(item):
 
 
 def record_moves(moves):
-    """Remember old addresses after items moved: `moves` holds (old live URL or None, item)."""
-    moved = [(old_url, item) for old_url, item in moves if old_url != item.get_absolute_url()]
+    """Remember old addresses after items moved: `moves` holds (old live URL or None, item).
+
+    An item that later takes an old address back simply answers there: redirects are only
+    looked at when nothing answers."""
+    moved = {
+        old_url: item
+        for old_url, item in moves
+        if old_url is not None and old_url != item.get_absolute_url()
+    }
     if not moved:
         return
-    # An address an item answers at again is no longer an old address.
-    SlugRedirect.objects.filter(
-        old_path__in=[item.get_absolute_url() for _, item in moved]
-    ).delete()
-    kept = {old_url: item for old_url, item in moved if old_url}
-    SlugRedirect.objects.filter(old_path__in=kept).delete()
+    SlugRedirect.objects.filter(old_path__in=moved).delete()
     SlugRedirect.objects.bulk_create(
         SlugRedirect(
             old_path=old_url,
             content_type=ContentType.objects.get_for_model(item),
             object_id=item.pk,
         )
-        for old_url, item in kept.items()
+        for old_url, item in moved.items()
     )
 
 
