@@ -152,3 +152,17 @@ def test_editor_cannot_unpublish_by_reverting_to_a_draft_version(editor_client, 
     assert response["Location"].endswith(f"/{release.pk}/history/")
     release.refresh_from_db()
     assert release.is_live
+
+
+def test_editor_writes_a_new_release_as_a_draft(editor_client):
+    url = reverse("admin:news_release_add")
+    data = admin_form_data(editor_client.get(url))
+    data.update(title="Floods in the Sahel", slug="floods-sahel", body="<p>Text.</p>")
+    assert editor_client.post(url, data).status_code == 302
+    release = Release.objects.get(slug="floods-sahel")
+    assert (release.status, release.created_by.username) == (Status.DRAFT, "editors")
+
+    data.update(slug="forged-live", status="published")
+    response = editor_client.post(url, data)
+    assert "publisher role" in str(response.context["adminform"].form.non_field_errors())
+    assert not Release.objects.filter(slug="forged-live").exists()
