@@ -1,3 +1,4 @@
+import reversion
 from django import forms
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
@@ -8,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from pages.admin import PublishableAdmin, PublishingStateFilter
 from pages.preview import PreviewMixin
@@ -216,6 +217,14 @@ class ReleaseAdmin(PreviewMixin, PublishableAdmin):
                 attrs={"data-tag-autocomplete-url": reverse(url)}
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def reversion_register(self, model, **kwargs):
+        if model is Release:
+            # Versions hold the release's tags too, so reverting brings its topics back.
+            if not reversion.is_registered(TaggedItem):
+                reversion.register(TaggedItem)
+            kwargs["follow"] = (*kwargs.get("follow", ()), "tagged_items")
+        super().reversion_register(model, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -13,6 +13,7 @@ from taggit.managers import TaggableManager
 from contacts.models import Country, PressContact
 from pages.models import Image
 from pages.publishing import Publishable, PublishableQuerySet
+from pages.redirects import live_url_in_db, record_moves
 from pages.richtext import RichTextField
 
 
@@ -44,6 +45,7 @@ class Release(Publishable):
         _("slug"),
         max_length=255,
         unique=True,
+        error_messages={"unique": _("Another release already has this slug; choose another.")},
         help_text=_("Its address: /news/<slug>/. Keep it once published, links point to it."),
     )
     dateline_country = models.ForeignKey(
@@ -119,12 +121,18 @@ class Release(Publishable):
         indexes = [models.Index(fields=["status", "-publish_at"], name="release_live_idx")]
         verbose_name = _("release")
         verbose_name_plural = _("releases")
+        permissions = [("publish_release", _("Can publish, unpublish and schedule"))]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("news:detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        old_live_url = live_url_in_db(self)
+        super().save(*args, **kwargs)
+        record_moves([(old_live_url, self)])
 
     @property
     def dateline_text(self):
@@ -142,6 +150,12 @@ class Release(Publishable):
         if body.startswith("<p>"):
             return mark_safe(f"<p>{opening}{body[3:]}")
         return format_html("<p>{}</p>{}", opening, body)
+
+    @property
+    def tagged_items(self):
+        """The links to its tags, which its versions follow."""
+        through = self.tags.through
+        return through.objects.filter(**through.lookup_kwargs(self))
 
     def sync_countries(self):
         """Keep the dateline country among the release's countries, so a country page

@@ -1,13 +1,21 @@
 from django.contrib import admin, messages
+from django.db import models
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from reversion.models import Version
 
-from .models import Image, Page
+from .forms import PublishableAdminForm
+from .images import LibraryImageFormField
+from .models import Image, Page, SlugRedirect
 from .preview import PreviewMixin
-from .publishing import State
+from .publishing import State, Status
+from .versions import HistoryAdmin, add_versions
 from .views import render_page
+
+PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at")
 
 
 class PublishingStateFilter(admin.SimpleListFilter):
@@ -32,9 +40,10 @@ class PublishingStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.action(description=_("Publish selected items now"), permissions=["change"])
+@admin.action(description=_("Publish selected items now"), permissions=["publish"])
 def publish(modeladmin, request, queryset):
     count = queryset.publish(user=request.user)
+    add_versions(queryset, _("Published from the list."))
     modeladmin.message_user(
         request,
         ngettext("%d item published.", "%d items published.", count) % count,
@@ -42,9 +51,10 @@ def publish(modeladmin, request, queryset):
     )
 
 
-@admin.action(description=_("Unpublish selected items"), permissions=["change"])
+@admin.action(description=_("Unpublish selected items"), permissions=["publish"])
 def unpublish(modeladmin, request, queryset):
     count = queryset.unpublish(user=request.user)
+    add_versions(queryset, _("Unpublished from the list."))
     modeladmin.message_user(
         request,
         ngettext("%d item unpublished.", "%d items unpublished.", count) % count,
@@ -52,20 +62,19 @@ def unpublish(modeladmin, request, queryset):
     )
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class PublishableAdmin(HistoryAdmin):
     """What every publishable model's admin shares: state badges, filters, bulk actions,
-    and stamping who created and last changed a record."""
+    versions, publishing only for publishers, refusing stale saves, and stamping who
+    created and last changed a record."""
 
+    form = PublishableAdminForm
     actions = [publish, unpublish]
 
     class Media:
         css = {"all": ["pages/admin.css"]}
 
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
-    publishing_fieldset = (
-        _("Publishing"),
-        {"fields": ["status", "publish_at", "unpublish_at"]},
-    )
+    publishing_fieldset = (_("Publishing"), {"fields": PUBLISHING_FIELDS})
     history_fieldset = (
         _("History"),
         {
@@ -83,6 +92,62 @@ class PublishableAdmin(admin.ModelAdmin):
         elif state == State.EXPIRED:
             when = timezone.localtime(obj.unpublish_at).strftime(" %d %b %Y %H:%M %Z")
         return format_html('<span class="state state-{}">{}{}</span>', state, state.label, when)
+
+    def has_publish_permission(self, request, obj=None):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+    def has_delete_permission(self, request, obj=None):
+        published = obj is not None and obj.status == Status.PUBLISHED
+        if published and not self.has_publish_permission(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def locked_publishing_fields(self, request, obj):
+        """Publishing fields this user may not change on this item."""
+        if self.has_publish_permission(request, obj):
+            return []
+        if obj is not None and obj.status == Status.PUBLISHED:
+            return list(PUBLISHING_FIELDS)
+        return ["status"]
+
+    def refuse_restore(self, request, version_id, obj):
+        """Reverting or recovering would publish, unpublish or reschedule: publishers only."""
+        if self.has_publish_permission(request, obj):
+            return None
+        version = Version.objects.filter(pk=version_id).first()
+        if version is None:
+            return None
+        current = obj or self.model()  # a recovered item would otherwise start as a draft
+        if all(
+            version.field_dict.get(name) == getattr(current, name) for name in PUBLISHING_FIELDS
+        ):
+            return None
+        self.message_user(
+            request,
+            _(
+                "That version has a different publishing status or schedule; "
+                "ask a publisher to restore it."
+            ),
+            messages.ERROR,
+        )
+        opts = self.opts
+        if obj is None:
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_recoverlist")
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_history", obj.pk)
+
+    def get_readonly_fields(self, request, obj=None):
+        locked = self.locked_publishing_fields(request, obj)
+        return [*super().get_readonly_fields(request, obj), *locked]
+
+    def get_fieldsets(self, request, obj=None):
+        hidden = (None, {"fields": ["opened_version"], "classes": ["hidden"]})
+        return [*super().get_fieldsets(request, obj), hidden]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.locked_fields = self.locked_publishing_fields(request, obj)
+        return form
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -132,12 +197,13 @@ class PageAdmin(PreviewMixin, PublishableAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(HistoryAdmin):
     list_display = ["thumbnail", "title", "alt_text", "credit", "width", "height", "uploaded_at"]
     list_display_links = ["thumbnail", "title"]
     search_fields = ["title", "alt_text", "caption", "credit"]
     date_hierarchy = "uploaded_at"
     readonly_fields = ["preview", "width", "height", "uploaded_at", "uploaded_by"]
+    formfield_overrides = {models.ImageField: {"form_class": LibraryImageFormField}}
     fields = [
         "file",
         "preview",
@@ -168,3 +234,18 @@ class ImageAdmin(admin.ModelAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+
+    def reversion_register(self, model, **kwargs):
+        # Renditions are made again from the file and focal point of the version reverted to.
+        super().reversion_register(model, exclude=["renditions"], **kwargs)
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_path", "content_type", "object_id", "created_at"]
+    list_filter = ["content_type"]
+    search_fields = ["old_path"]
+    readonly_fields = ["old_path", "content_type", "object_id", "created_at"]
+
+    def has_add_permission(self, request):
+        return False  # made when a published item's address changes

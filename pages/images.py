@@ -4,12 +4,15 @@ Renditions are made once when an image is saved and their paths are stored on th
 image itself, so showing an image never costs a query or a resize.
 """
 
+import hashlib
 from io import BytesIO
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps
@@ -29,10 +32,10 @@ def validate_image_file(upload):
         return  # a file already stored was checked when it was uploaded
     if upload.size > settings.IMAGE_MAX_UPLOAD_BYTES:
         raise ValidationError(
-            _("The file is %(size)d MB; the limit is %(limit)d MB.")
+            _("The file is %(size)s; the limit is %(limit)s.")
             % {
-                "size": upload.size // 2**20,
-                "limit": settings.IMAGE_MAX_UPLOAD_BYTES // 2**20,
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(settings.IMAGE_MAX_UPLOAD_BYTES),
             }
         )
     upload.seek(0)
@@ -40,7 +43,12 @@ def validate_image_file(upload):
         # Opening reads only the header, so a decompression bomb is refused before decoding.
         with PILImage.open(upload) as image:
             image_format, (width, height) = image.format, image.size
-    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError) as error:
+    except PILImage.DecompressionBombError as error:
+        raise ValidationError(
+            _("The image has far more pixels than the limit of %(limit)d megapixels.")
+            % {"limit": settings.IMAGE_MAX_PIXELS // 10**6}
+        ) from error
+    except (OSError, SyntaxError, ValueError) as error:
         raise ValidationError(
             _("This file is not an image we can use. Upload a JPEG, PNG, WebP or GIF.")
         ) from error
@@ -56,6 +64,50 @@ def validate_image_file(upload):
             _("The image is %(width)d×%(height)d pixels; the limit is %(limit)d megapixels.")
             % {"width": width, "height": height, "limit": settings.IMAGE_MAX_PIXELS // 10**6}
         )
+
+
+# Image info that is about the pixels, not about where, when or with what they were taken.
+PIXEL_INFO = ("transparency", "duration", "loop", "background", "disposal")
+ORIENTATION_TAG = 0x0112
+STORED_ORIGINAL_OPTIONS = {
+    "JPEG": {"quality": 92},
+    "PNG": {},
+    "WEBP": {"quality": 92},
+    "GIF": {"save_all": True},
+}
+
+
+def without_metadata(upload):
+    """The uploaded image's bytes with its pixels only: no EXIF (GPS, camera), XMP or comments.
+    Images rotated by their EXIF orientation are turned upright first, as browsers show them."""
+    upload.seek(0)
+    buffer = BytesIO()
+    with PILImage.open(upload) as image:
+        image_format = image.format
+        options = dict(STORED_ORIGINAL_OPTIONS[image_format])
+        if icc_profile := image.info.get("icc_profile"):
+            options["icc_profile"] = icc_profile
+        if image_format == "JPEG" and image.getexif().get(ORIENTATION_TAG, 1) == 1:
+            # The original's own quantization: saving it again loses nothing visible.
+            clean, options["quality"], options["subsampling"] = image, "keep", "keep"
+        elif image_format == "GIF":
+            clean = image  # keeps its frames; GIFs carry no EXIF orientation
+        else:
+            clean = ImageOps.exif_transpose(image)
+        clean.info = {key: image.info[key] for key in PIXEL_INFO if key in image.info}
+        clean.save(buffer, image_format, **options)
+    upload.seek(0)
+    return buffer.getvalue()
+
+
+class LibraryImageFormField(forms.ImageField):
+    """Our checks first, with messages that say what is wrong, before Django's own
+    "not a valid image", which would also catch a decompression bomb but not say so."""
+
+    def to_python(self, data):
+        if data:
+            validate_image_file(data)
+        return super().to_python(data)
 
 
 def crop_box(size, aspect, focal_x, focal_y):
@@ -88,9 +140,19 @@ def _encode(image, image_format):
     return buffer.getvalue()
 
 
+def rendition_source(image_record):
+    """What the renditions are made from: they are made again only when this changes."""
+    return f"{image_record.file.name}@{image_record.focal_x},{image_record.focal_y}"
+
+
 def make_renditions(image_record):
-    """Write every rendition of an Image record; returns the mapping stored on it."""
-    renditions = {}
+    """Write every rendition of an Image record; returns the mapping stored on it.
+
+    File names carry a hash of their source, so a new crop never hides behind a cached old one.
+    """
+    source = rendition_source(image_record)
+    token = hashlib.sha256(source.encode()).hexdigest()[:8]
+    renditions = {"source": source}
     with image_record.file.open("rb") as handle, PILImage.open(handle) as original:
         original = ImageOps.exif_transpose(original)
         has_alpha = original.mode in ("RGBA", "LA", "PA") or "transparency" in original.info
@@ -107,7 +169,10 @@ def make_renditions(image_record):
                 resized = cropped.resize((width, height), PILImage.Resampling.LANCZOS)
                 entry = {"width": width, "height": height}
                 for image_format in ("WEBP", fallback):
-                    path = f"renditions/{image_record.pk}/{name}-{width}.{image_format.lower()}"
+                    path = (
+                        f"renditions/{image_record.pk}/{name}-{width}-{token}"
+                        f".{image_format.lower()}"
+                    )
                     default_storage.delete(path)
                     key = image_format.lower() if image_format == "WEBP" else "fallback"
                     data = _encode(resized, image_format)
@@ -119,3 +184,19 @@ def make_renditions(image_record):
                     break
             renditions[name] = sizes
     return renditions
+
+
+def rendition_paths(renditions):
+    return {
+        path
+        for name in RENDITION_SPECS
+        for size in renditions.get(name, [])
+        for path in (size.get("webp"), size.get("fallback"))
+        if path
+    }
+
+
+def delete_renditions(renditions, keep=None):
+    """Remove rendition files no longer used, e.g. after the image or its focal point changed."""
+    for path in rendition_paths(renditions) - rendition_paths(keep or {}):
+        default_storage.delete(path)

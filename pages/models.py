@@ -1,13 +1,22 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .images import RENDITION_SPECS, make_renditions, validate_image_file
+from .images import (
+    RENDITION_SPECS,
+    delete_renditions,
+    make_renditions,
+    rendition_source,
+    validate_image_file,
+    without_metadata,
+)
 from .publishing import ChangesContent, Publishable, PublishableQuerySet
+from .redirects import SlugRedirect, live_url_in_db, record_moves  # noqa: F401 (a model)
 from .richtext import RichTextField
 
 # Addresses the URLconf serves itself: no page may take them.
@@ -85,9 +94,19 @@ class Image(ChangesContent):
             )
 
     def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            # A new upload: what is stored, even the original, carries no GPS or camera data.
+            self.file.file = ContentFile(without_metadata(self.file.file))
         super().save(*args, **kwargs)
-        self.renditions = make_renditions(self)
-        super().save(update_fields=["renditions"])
+        if self.renditions.get("source") != rendition_source(self):
+            old_renditions, self.renditions = self.renditions, make_renditions(self)
+            super().save(update_fields=["renditions"])
+            delete_renditions(old_renditions, keep=self.renditions)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        delete_renditions(self.renditions)
+        return result
 
     @property
     def alt(self):
@@ -190,6 +209,7 @@ class Page(Publishable):
         indexes = [models.Index(fields=["status", "publish_at"])]
         verbose_name = _("page")
         verbose_name_plural = _("pages")
+        permissions = [("publish_page", _("Can publish, unpublish and schedule"))]
 
     def __str__(self):
         return self.path_display
@@ -237,16 +257,24 @@ class Page(Publishable):
         old_path = Page.objects.filter(pk=self.pk).values_list("path", flat=True).first()
         if self.parent_id:
             self.parent.path = Page.objects.values_list("path", flat=True).get(pk=self.parent_id)
+        old_live_url = live_url_in_db(self)
         self.path = self.compute_path()
         super().save(*args, **kwargs)
+        moves = [(old_live_url, self)]
         if old_path and old_path != self.path:
-            self._move_descendants(old_path)
+            moves += self._move_descendants(old_path)
+        record_moves(moves)
 
     def _move_descendants(self, old_path):
+        """Follow this page to its new path; returns (old live URL or None, page) pairs."""
         descendants = list(Page.objects.filter(path__startswith=old_path).exclude(pk=self.pk))
+        moves = []
         for page in descendants:
+            old_live_url = page.get_absolute_url() if page.is_live else None
             page.path = self.path + page.path.removeprefix(old_path)
+            moves.append((old_live_url, page))
         Page.objects.bulk_update(descendants, ["path"])
+        return moves
 
     def ancestors(self):
         """Live ancestors from the top, in one query: the breadcrumb trail."""

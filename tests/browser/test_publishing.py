@@ -82,7 +82,6 @@ def test_publisher_schedules_a_release_shares_it_under_embargo_and_it_goes_live(
     assert not visitor.locator(".status-banner").count()
 
 
-@pytest.mark.xfail(strict=False, reason="needs roles from the editorial branch")
 def test_editor_without_the_publish_permission_cannot_publish(site, new_page):
     release = make_release(title="Awaiting approval", status="draft", publish_at=None)
     editor = staff_user(

@@ -1,0 +1,46 @@
+"""The editorial roles: who may write and who may publish. `manage.py setup_roles` applies them."""
+
+EDITORS = "Editors"
+PUBLISHERS = "Publishers"
+
+WRITE = ("add", "change", "view")
+
+
+def _permissions(models_and_actions):
+    return {
+        f"{model.split('.')[0]}.{action}_{model.split('.')[1]}"
+        for model, actions in models_and_actions.items()
+        for action in actions
+    }
+
+
+# Editors write and edit everything, delete only drafts (the admin refuses published ones)
+# and never publish, unpublish or schedule.
+EDITOR_PERMISSIONS = _permissions(
+    {
+        "pages.page": (*WRITE, "delete"),
+        "pages.image": WRITE,
+        "news.release": (*WRITE, "delete"),
+        "news.releasecontact": (*WRITE, "delete"),
+        "contacts.country": WRITE,
+        "contacts.office": WRITE,
+        "contacts.presscontact": WRITE,
+        "contacts.region": ("view",),
+        "taggit.tag": WRITE,
+    }
+)
+
+PUBLISHER_PERMISSIONS = EDITOR_PERMISSIONS | _permissions(
+    {
+        "pages.page": ("publish",),
+        "news.release": ("publish",),
+        "pages.image": ("delete",),
+        "pages.slugredirect": ("view", "delete"),
+        "contacts.country": ("delete",),
+        "contacts.office": ("delete",),
+        "contacts.presscontact": ("delete",),
+        "taggit.tag": ("delete",),
+    }
+)
+
+ROLES = {EDITORS: EDITOR_PERMISSIONS, PUBLISHERS: PUBLISHER_PERMISSIONS}
