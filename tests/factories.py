@@ -4,9 +4,12 @@ from datetime import timedelta
 from io import BytesIO
 from itertools import count
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.text import slugify
 from PIL import Image as PILImage
+from taggit.models import Tag, TaggedItem
 
 from contacts.models import Country, Office, PressContact
 from news.models import Release, ReleaseContact
@@ -57,7 +60,8 @@ def make_contact(name=None, **overrides):
     return PressContact.objects.create(name=name or f"Contact {n}", **fields)
 
 
-def make_release(title=None, contacts=(), tags=(), countries=(), **overrides):
+def release_row(title=None, **overrides):
+    """An unsaved live release, for Release.objects.bulk_create()."""
     n = next(_sequence)
     title = title or f"Release {n}"
     fields = {
@@ -68,7 +72,12 @@ def make_release(title=None, contacts=(), tags=(), countries=(), **overrides):
         "body": f"<p>Body of {title}.</p>",
     }
     fields.update(overrides)
-    release = Release.objects.create(title=title, **fields)
+    return Release(title=title, **fields)
+
+
+def make_release(title=None, contacts=(), tags=(), countries=(), **overrides):
+    release = release_row(title, **overrides)
+    release.save()
     release.countries.add(*countries)
     release.sync_countries()
     if tags:
@@ -76,6 +85,23 @@ def make_release(title=None, contacts=(), tags=(), countries=(), **overrides):
     for order, contact in enumerate(contacts):
         ReleaseContact.objects.create(release=release, contact=contact, sort_order=order)
     return release
+
+
+def make_releases(number, countries=(), tags=(), **overrides):
+    """`number` live releases in a few bulk queries, for tests that need many rows."""
+    releases = Release.objects.bulk_create(release_row(**overrides) for _ in range(number))
+    through = Release.countries.through
+    through.objects.bulk_create(
+        through(release=release, country=place) for release in releases for place in countries
+    )
+    tag_objects = [Tag.objects.get_or_create(name=name, slug=slugify(name))[0] for name in tags]
+    content_type = ContentType.objects.get_for_model(Release)
+    TaggedItem.objects.bulk_create(
+        TaggedItem(tag=tag, content_type=content_type, object_id=release.pk)
+        for release in releases
+        for tag in tag_objects
+    )
+    return releases
 
 
 def image_upload(name="photo.jpg", size=(1200, 800), image_format="JPEG", color="navy"):
