@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
@@ -96,6 +97,9 @@ class Release(Publishable):
     featured = models.BooleanField(
         _("featured"), default=False, help_text=_("Highlighted on the home page.")
     )
+    # Kept up to date by a PostgreSQL trigger (migration news 0002), also on bulk inserts;
+    # empty on SQLite, whose search reads the text fields instead.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ReleaseQuerySet.as_manager()
 
