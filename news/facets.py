@@ -19,6 +19,14 @@ from django.utils.http import urlencode
 from .models import Release
 
 TOP_CHOICES = 20
+CHOICE_LABELS = {
+    "kind": dict(Release.Kind.choices),
+    "language": dict(settings.LANGUAGES),
+    "month": MONTHS,
+}
+
+# Columns of the single calendar query; every release has exactly one value of each.
+CALENDAR_FILTERS = ("kind", "language", "year", "month")
 
 
 @dataclass
@@ -63,16 +71,6 @@ def release_facets(form, releases):
             label = CHOICE_LABELS[name].get(value, value) if name in CHOICE_LABELS else str(value)
             facets.choices[name].insert(0, Choice(value, label, 0, True))
     return facets
-
-
-CHOICE_LABELS = {
-    "kind": dict(Release.Kind.choices),
-    "language": dict(settings.LANGUAGES),
-    "month": MONTHS,
-}
-
-# Columns of the single calendar query; every release has exactly one value of each.
-CALENDAR_FILTERS = ("kind", "language", "year", "month")
 
 
 def _add_calendar_facets(facets, active, releases):
