@@ -2,9 +2,9 @@
 
 On PostgreSQL: the stored search vector (title A, summary B, body C, stemmed in the
 release's language) matched by a `websearch_to_tsquery` parse of the query, which takes
-any input without a syntax error; ranked, with a highlighted snippet, and for short queries
-a trigram match on the title that forgives typos. On SQLite: every word in the title,
-summary or body, newest first.
+any input without a syntax error; ranked, with a highlighted snippet; a short query that
+matches nothing is taken as a typo and matched against title words by trigrams. On SQLite:
+every word in the title, summary or body, newest first.
 """
 
 import html
@@ -24,9 +24,10 @@ from django.utils.safestring import mark_safe
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 10
-# Trigram matching is fuzzy and costlier: only for queries of one or two words.
+# Typo tolerance (trigrams) is for queries of one or two words.
 TYPO_TOLERANT_WORDS = 2
 TYPO_TOLERANT_MIN_LENGTH = 4
+MAX_SIMILAR_TITLES = 100
 # Release language -> PostgreSQL text-search configuration (also in migration news 0002).
 SEARCH_CONFIGS = {"en": "english", "fr": "french", "es": "spanish"}
 DEFAULT_CONFIG = "english"
@@ -71,29 +72,80 @@ def text_query(query):
     return combined
 
 
-def matching(releases, query):
-    """The releases that match `query`, not yet ordered: what facets and counts use."""
-    if not uses_full_text():
-        return releases.filter(words_filter(query, "title", "summary", "body"))
-    condition = Q(search_vector=text_query(query))
-    if is_typo_tolerant(query):
-        condition |= Q(title__trigram_strict_word_similar=query)
-    return releases.filter(condition)
+class ReleaseSearch:
+    """How releases are searched for one query.
+
+    On PostgreSQL a short query that no release matches word for word is taken as a typo:
+    the search then looks for titles with a word close to it (trigrams). Deciding first,
+    with one indexed query, keeps every other query on a single index.
+    """
+
+    WORDS, FULL_TEXT, SIMILAR_TITLES = "words", "full text", "similar titles"
+
+    def __init__(self, query, live_releases):
+        self.query = query
+        if not uses_full_text():
+            self.mode = self.WORDS
+        elif is_typo_tolerant(query) and not live_releases.filter(self.full_text()).exists():
+            self.mode = self.SIMILAR_TITLES
+            # Trigrams read every title that shares a few letters with the query: once here,
+            # for the closest ones, rather than once per facet.
+            self.similar_ids = list(
+                live_releases.filter(title__trigram_strict_word_similar=query)
+                .annotate(similarity=self.similarity())
+                .order_by("-similarity", "-publish_at")
+                .values_list("pk", flat=True)[:MAX_SIMILAR_TITLES]
+            )
+        else:
+            self.mode = self.FULL_TEXT
+
+    def full_text(self):
+        return Q(search_vector=text_query(self.query))
+
+    def similarity(self):
+        return TrigramStrictWordSimilarity(self.query, "title")
+
+    def matching(self, releases):
+        """The releases that match, not yet ordered: what facets and counts use."""
+        if self.mode == self.WORDS:
+            return releases.filter(words_filter(self.query, "title", "summary", "body"))
+        if self.mode == self.SIMILAR_TITLES:
+            return releases.filter(pk__in=self.similar_ids)
+        return releases.filter(self.full_text())
+
+    def ranked(self, releases):
+        """`releases` (already matching) best first; with a `headline` snippet in full text."""
+        if self.mode == self.WORDS:
+            return releases.order_by("-publish_at", "-id")
+        if self.mode == self.SIMILAR_TITLES:
+            return releases.annotate(score=self.similarity()).order_by(
+                "-score", "-publish_at", "-id"
+            )
+        tsquery = text_query(self.query)
+        return releases.annotate(
+            score=SearchRank(F("search_vector"), tsquery),
+            headline=SearchHeadline(
+                snippet_text(),
+                tsquery,
+                config=release_config(),
+                start_sel=START_MARK,
+                stop_sel=STOP_MARK,
+                max_words=35,
+                min_words=15,
+            ),
+        ).order_by("-score", "-publish_at", "-id")
 
 
-def ranked(releases, query):
-    """`releases` (already matching) best first, each with a `headline` snippet on PostgreSQL."""
-    if not uses_full_text():
-        return releases.order_by("-publish_at", "-id")
-    tsquery = text_query(query)
-    score = SearchRank(F("search_vector"), tsquery)
-    if is_typo_tolerant(query):
-        score += TrigramStrictWordSimilarity(query, "title")
-    release_config = Case(
+def release_config():
+    """Each release's text-search configuration, from its language."""
+    return Case(
         *(When(language=code, then=Value(config)) for code, config in SEARCH_CONFIGS.items()),
         default=Value(DEFAULT_CONFIG),
     )
-    # The snippet comes from the summary and the body's text without its tags.
+
+
+def snippet_text():
+    """The summary and the body's text without its tags, where snippets come from."""
     body_text = Func(
         F("body"),
         Value("<[^>]*>"),
@@ -102,19 +154,7 @@ def ranked(releases, query):
         function="regexp_replace",
         output_field=TextField(),
     )
-    text = Concat(F("summary"), Value(" "), body_text, output_field=TextField())
-    return releases.annotate(
-        score=score,
-        headline=SearchHeadline(
-            text,
-            tsquery,
-            config=release_config,
-            start_sel=START_MARK,
-            stop_sel=STOP_MARK,
-            max_words=35,
-            min_words=15,
-        ),
-    ).order_by("-score", "-publish_at", "-id")
+    return Concat(F("summary"), Value(" "), body_text, output_field=TextField())
 
 
 def highlighted(headline):

@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from pages.publishing import mark_preview, visible_to
 from pages.views import section_page
 
-from .facets import filter_panel, page_of, release_facets
+from .facets import cached_release_facets, filter_panel, page_of
 from .filters import ReleaseFilterForm
 from .models import Release
 
@@ -17,7 +17,7 @@ def release_list(request):
     if form.unknown_values():
         raise Http404("No such country, region or topic.")
     live = Release.objects.live()
-    facets = release_facets(form, live)
+    facets = cached_release_facets(form, live)
     page_obj = page_of(
         form.filter(live.for_cards()), facets.total, request.GET.get("page"), RELEASES_PER_PAGE
     )

@@ -14,7 +14,7 @@ from taggit.models import Tag, TaggedItem
 from contacts.models import Country, Office, PressContact
 from news.models import Release, ReleaseContact
 from pages.models import Image, Page
-from pages.publishing import Status
+from pages.publishing import Status, content_changed
 
 _sequence = count(1)
 
@@ -101,6 +101,7 @@ def make_releases(number, countries=(), tags=(), **overrides):
         for release in releases
         for tag in tag_objects
     )
+    content_changed()  # bulk_create() skips save(), which tells caches
     return releases
 
 
