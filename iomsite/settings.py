@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # full-text and trigram search lookups (used on PostgreSQL only)
     "taggit",
     "django_prose_editor",
     "reversion",

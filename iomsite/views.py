@@ -1,16 +1,18 @@
-from django.db.models import Q
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from contacts.models import Country, PressContact
+from news.facets import filter_panel
+from news.filters import ReleaseFilterForm
 from news.models import Release
+from news.search import clean_query
 from pages.models import Page
+
+from .search import search_site
 
 HOME_LATEST = 6
 HOME_HIGHLIGHTS = 3
-SEARCH_RESULTS = 20
-SEARCH_MAX_LENGTH = 200
 
 
 def home(request):
@@ -28,32 +30,17 @@ def home(request):
     )
 
 
-def words_filter(words, *fields):
-    """Every word must appear in at least one of the fields."""
-    condition = Q()
-    for word in words:
-        condition &= Q.create([(f"{field}__icontains", word) for field in fields], connector=Q.OR)
-    return condition
-
-
 def search(request):
-    query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
-    words = query.split()[:10]
-    results = {}
-    if words:
-        results = {
-            "releases": Release.objects.live()
-            .for_cards()
-            .filter(words_filter(words, "title", "summary", "body"))[:SEARCH_RESULTS],
-            "pages": Page.objects.live().filter(words_filter(words, "title", "summary", "body"))[
-                :SEARCH_RESULTS
-            ],
-            "countries": Country.objects.filter(words_filter(words, "name"))[:SEARCH_RESULTS],
-            "contacts": PressContact.objects.active()
-            .select_related("office")
-            .filter(words_filter(words, "name", "office__name", "job_title"))[:SEARCH_RESULTS],
-        }
-    return TemplateResponse(request, "search.html", {"query": query, "results": results})
+    query = clean_query(request.GET.get("q", ""))
+    filter_form = ReleaseFilterForm(request.GET)
+    if filter_form.unknown_values():
+        raise Http404("No such country, region or topic.")
+    context = {"query": query}
+    if query:
+        context.update(search_site(query, filter_form, request.GET.get("page")))
+        context["filters"] = filter_panel(filter_form, context["facets"], q=query)
+        context["query_string"] = filter_form.query_string(q=query)
+    return TemplateResponse(request, "search.html", context)
 
 
 @require_GET

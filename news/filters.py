@@ -6,7 +6,9 @@ has cleaned them; anything else in the query string is ignored.
 
 from django import forms
 from django.conf import settings
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
 from contacts.models import Country, Region
 
@@ -47,8 +49,19 @@ class ReleaseFilterForm(forms.Form):
             del active["month"]  # a month means nothing without its year
         return active
 
-    def filter(self, queryset):
-        active = self.active
+    @property
+    def ignored(self):
+        """Names of the parameters that were given but do not apply: malformed, or a month
+        without its year. Pages say so rather than failing."""
+        ignored = [name for name in self.fields if name in self.errors]
+        if self.data.get("month") and "month" not in self.active and "month" not in ignored:
+            ignored.append("month")
+        return ignored
+
+    def filter(self, queryset, ignore=()):
+        """The releases matching the active filters, except those named in `ignore`
+        (a facet counts its choices over the releases the other filters keep)."""
+        active = {name: value for name, value in self.active.items() if name not in ignore}
         queryset = queryset.filter(
             **{self.FIELD_LOOKUPS[name]: value for name, value in active.items()}
         )
@@ -60,9 +73,17 @@ class ReleaseFilterForm(forms.Form):
     def unknown_values(self):
         """Slugs that are well-formed but name nothing: the caller answers 404 for these."""
         active = self.active
-        unknown = []
-        if "country" in active and not Country.objects.filter(slug=active["country"]).exists():
-            unknown.append("country")
-        if "region" in active and not Region.objects.filter(slug=active["region"]).exists():
-            unknown.append("region")
-        return unknown
+        models = {"country": Country.objects, "region": Region.objects, "tag": Tag.objects}
+        return [
+            name
+            for name, objects in models.items()
+            if name in active and not objects.filter(slug=active[name]).exists()
+        ]
+
+    def query_string(self, without=(), **extra):
+        """The active filters as a query string, for links that keep them (pagination)
+        or drop one ("remove this filter"). Built from cleaned values only."""
+        params = {name: value for name, value in self.active.items() if name not in without}
+        if "year" in without:
+            params.pop("month", None)
+        return urlencode({**extra, **params})

@@ -2,6 +2,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -112,6 +113,9 @@ class Release(Publishable):
         help_text=_("Identifies an imported release, so importing its file again updates it."),
     )
     source_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Kept up to date by a PostgreSQL trigger (migration news 0002), also on bulk inserts;
+    # empty on SQLite, whose search reads the text fields instead.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ReleaseQuerySet.as_manager()
 

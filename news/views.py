@@ -1,23 +1,36 @@
-from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from pages.publishing import mark_preview, visible_to
 from pages.views import section_page
 
+from .facets import cached_release_facets, filter_panel, page_of
+from .filters import ReleaseFilterForm
 from .models import Release
 
 RELEASES_PER_PAGE = 20
 
 
 def release_list(request):
-    releases = Release.objects.live().for_cards()
-    # get_page() turns ?page=abc or ?page=-1 into the nearest real page instead of an error.
-    page_obj = Paginator(releases, RELEASES_PER_PAGE).get_page(request.GET.get("page"))
+    form = ReleaseFilterForm(request.GET)
+    if form.unknown_values():
+        raise Http404("No such country, region or topic.")
+    live = Release.objects.live()
+    facets = cached_release_facets(form, live)
+    page_obj = page_of(
+        form.filter(live.for_cards()), facets.total, request.GET.get("page"), RELEASES_PER_PAGE
+    )
     return TemplateResponse(
         request,
         "news/release_list.html",
-        {"page_obj": page_obj, "releases": page_obj.object_list, "page": section_page("news/")},
+        {
+            "page_obj": page_obj,
+            "releases": page_obj.object_list,
+            "page": section_page("news/"),
+            "filters": filter_panel(form, facets),
+            "query_string": form.query_string(),
+        },
     )
 
 

@@ -168,6 +168,20 @@ def seconds_until_next_change(queryset, now=None, longest=300):
     return max(1, min(longest, int((min(changes) - now).total_seconds()) + 1))
 
 
+_MISSING = object()
+
+
+def cached_while_unchanged(name, build, scheduled):
+    """build()'s result, shared by every app server until content changes or, for the
+    `scheduled` queryset, until its next scheduled publish or expiry."""
+    key = f"{name}:{content_version()}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = build()
+        cache.set(key, value, seconds_until_next_change(scheduled))
+    return value
+
+
 def visible_to(request, queryset):
     """Live items for the public; everything for staff who may edit them (the admin's
     "view on site" is their preview)."""

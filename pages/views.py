@@ -2,8 +2,8 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import select_template
 from django.template.response import TemplateResponse
 
-from .models import Page
-from .publishing import mark_preview, visible_to
+from .models import APP_SECTIONS, Page
+from .publishing import cached_while_unchanged, mark_preview, visible_to
 
 
 def page_detail(request, path):
@@ -37,4 +37,8 @@ def render_page(request, page, **extra_context):
 
 def section_page(path):
     """The live page an app uses for its index title and intro, e.g. "news/", or None."""
-    return Page.objects.live().filter(path=path).first()
+    return cached_while_unchanged("section-pages", _section_pages, Page.objects.all()).get(path)
+
+
+def _section_pages():
+    return {page.path: page for page in Page.objects.live().filter(path__in=APP_SECTIONS)}

@@ -5,14 +5,17 @@ from io import BytesIO
 from itertools import count
 
 from django.contrib.auth.models import Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.text import slugify
 from PIL import Image as PILImage
+from taggit.models import Tag, TaggedItem
 
 from contacts.models import Country, Office, PressContact
 from news.models import EmbargoLink, Release, ReleaseContact
 from pages.models import Image, Page
-from pages.publishing import Status
+from pages.publishing import Status, content_changed
 
 _sequence = count(1)
 
@@ -62,7 +65,8 @@ def make_contact(name=None, **overrides):
     return PressContact.objects.create(name=name or f"Contact {n}", **fields)
 
 
-def make_release(title=None, contacts=(), tags=(), countries=(), **overrides):
+def release_row(title=None, **overrides):
+    """An unsaved live release, for Release.objects.bulk_create()."""
     n = next(_sequence)
     title = title or f"Release {n}"
     fields = {
@@ -73,7 +77,12 @@ def make_release(title=None, contacts=(), tags=(), countries=(), **overrides):
         "body": f"<p>Body of {title}.</p>",
     }
     fields.update(overrides)
-    release = Release.objects.create(title=title, **fields)
+    return Release(title=title, **fields)
+
+
+def make_release(title=None, contacts=(), tags=(), countries=(), **overrides):
+    release = release_row(title, **overrides)
+    release.save()
     release.countries.add(*countries)
     release.sync_countries()
     if tags:
@@ -81,6 +90,29 @@ def make_release(title=None, contacts=(), tags=(), countries=(), **overrides):
     for order, contact in enumerate(contacts):
         ReleaseContact.objects.create(release=release, contact=contact, sort_order=order)
     return release
+
+
+def make_releases(number, countries=(), tags=(), contacts=(), **overrides):
+    """`number` live releases in a few bulk queries, for tests that need many rows."""
+    releases = Release.objects.bulk_create(release_row(**overrides) for _ in range(number))
+    ReleaseContact.objects.bulk_create(
+        ReleaseContact(release=release, contact=contact, sort_order=order)
+        for release in releases
+        for order, contact in enumerate(contacts)
+    )
+    through = Release.countries.through
+    through.objects.bulk_create(
+        through(release=release, country=place) for release in releases for place in countries
+    )
+    tag_objects = [Tag.objects.get_or_create(name=name, slug=slugify(name))[0] for name in tags]
+    content_type = ContentType.objects.get_for_model(Release)
+    TaggedItem.objects.bulk_create(
+        TaggedItem(tag=tag, content_type=content_type, object_id=release.pk)
+        for release in releases
+        for tag in tag_objects
+    )
+    content_changed()  # bulk_create() skips save(), which tells caches
+    return releases
 
 
 def image_upload(name="photo.jpg", size=(1200, 800), image_format="JPEG", color="navy"):
@@ -114,12 +146,3 @@ def make_staff_user(*permissions, username=None):
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
     return user
-
-
-def make_releases(number, image=None, tags=("Migration", "Climate"), **overrides):
-    """Many live releases sharing one image, for query-count tests that must hold as rows grow."""
-    return [
-        make_release(image=image, tags=tags, publish_at=yesterday() - timedelta(minutes=n),
-                     **overrides)
-        for n in range(number)
-    ]  # fmt: skip

@@ -116,17 +116,21 @@ def test_public_views_use_a_constant_number_of_queries(client, django_assert_max
         )
         for n in range(RELEASES_PER_PAGE + 5)
     ]  # fmt: skip
-    client.get("/")  # build the cached menu
+    # Steady state: the menu, section pages and newsroom counts are built on the first visit
+    # after a change and then shared through the cache.
     budgets = {
         "/": 4,
-        "/news/": 3,
-        "/news/?page=2": 3,
-        releases[0].get_absolute_url(): 6,
-        "/where-we-work/": 2,
+        "/news/": 1,
+        "/news/?page=2": 1,
+        "/news/?country=china&kind=press-release": 2,
+        releases[0].get_absolute_url(): 5,
+        "/where-we-work/": 1,
         "/where-we-work/china/": 4,
-        "/media-contacts/": 2,
-        "/search/?q=release": 5,
+        "/media-contacts/": 1,
+        "/search/?q=release": 8,
     }
+    for url in budgets:
+        assert client.get(url).status_code == 200, url
     for url, budget in budgets.items():
         with django_assert_max_num_queries(budget):
             assert client.get(url).status_code == 200, url

@@ -1,0 +1,75 @@
+"""Site search: releases (full text, filters, pages of results), then the best few pages,
+countries and press contacts. A fixed number of queries whatever the data size."""
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db.models import Q
+
+from contacts.models import Country, PressContact
+from news.facets import page_of, release_facets
+from news.models import Release
+from news.search import ReleaseSearch, highlighted, is_typo_tolerant, uses_full_text, words_filter
+from pages.models import Page
+
+RELEASES_PER_PAGE = 20
+OTHER_RESULTS = 5
+
+
+def search_site(query, filter_form, page_number):
+    """{"page_obj", "facets", "pages", "countries", "contacts"} for a cleaned, non-empty query."""
+    live = Release.objects.live()
+    release_search = ReleaseSearch(query, live)
+    matching = release_search.matching(live)
+    facets = release_facets(filter_form, matching)
+    # A subquery rather than the filters' DISTINCT, which would compute every match's
+    # snippet before the page is cut.
+    releases = Release.objects.filter(pk__in=filter_form.filter(matching).order_by().values("pk"))
+    page_obj = page_of(
+        release_search.ranked(releases.for_cards()), facets.total, page_number, RELEASES_PER_PAGE
+    )
+    for release in page_obj.object_list:
+        release.snippet = highlighted(getattr(release, "headline", ""))
+    return {
+        "page_obj": page_obj,
+        "similar_titles": release_search.mode == ReleaseSearch.SIMILAR_TITLES,
+        "facets": facets,
+        "pages": search_pages(query)[:OTHER_RESULTS],
+        "countries": search_countries(query)[:OTHER_RESULTS],
+        "contacts": search_contacts(query)[:OTHER_RESULTS],
+    }
+
+
+def search_pages(query):
+    pages = Page.objects.live()
+    if not uses_full_text():
+        return pages.filter(words_filter(query, "title", "summary", "body"))
+    # A vector computed per row is fine for the few hundred pages of the tree.
+    vector = (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector("body", weight="C", config="english")
+    )
+    tsquery = SearchQuery(query, config="english", search_type="websearch")
+    return (
+        pages.annotate(search=vector, rank=SearchRank(vector, tsquery))
+        .filter(search=tsquery)
+        .order_by("-rank", "title")
+    )
+
+
+def search_countries(query):
+    """A country whose name holds one of the words, or on PostgreSQL is close to the query."""
+    words = [word for word in query.split() if len(word) >= 3]
+    condition = Q.create([("name__icontains", word) for word in words], connector=Q.OR)
+    if uses_full_text() and is_typo_tolerant(query):
+        condition |= Q(name__trigram_strict_word_similar=query)
+    if not condition:
+        return Country.objects.none()
+    return Country.objects.filter(condition)
+
+
+def search_contacts(query):
+    fields = ("name", "office__name", "job_title")
+    condition = words_filter(query, *fields)
+    if uses_full_text() and is_typo_tolerant(query):
+        condition |= Q(name__trigram_strict_word_similar=query)
+    return PressContact.objects.active().select_related("office").filter(condition)

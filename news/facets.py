@@ -1,0 +1,175 @@
+"""Counts per choice for the newsroom filters, e.g. "China (12)".
+
+A fixed number of GROUP BY queries whatever the data size: one for kind, language, year
+and month together (whose rows also give the total), one each for countries, regions and
+topics (the most frequent ones only). Each facet counts over the releases that the *other*
+filters keep, so the number next to a choice is the number of releases you get by picking it.
+"""
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, When
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils.dates import MONTHS
+from django.utils.http import urlencode
+
+from pages.publishing import cached_while_unchanged
+
+from .models import Release
+
+TOP_CHOICES = 20
+CHOICE_LABELS = {
+    "kind": dict(Release.Kind.choices),
+    "language": dict(settings.LANGUAGES),
+    "month": MONTHS,
+}
+
+# Columns of the single calendar query; every release has exactly one value of each.
+CALENDAR_FILTERS = ("kind", "language", "year", "month")
+
+
+@dataclass
+class Choice:
+    value: object
+    label: str
+    count: int
+    active: bool = False
+
+
+@dataclass
+class Facets:
+    total: int = 0
+    choices: dict = field(default_factory=dict)  # filter name -> [Choice]
+
+    def label(self, name, value):
+        """The human label of an active filter value, e.g. "China" for country=china."""
+        for choice in self.choices.get(name, ()):
+            if choice.value == value:
+                return choice.label
+        return str(value)
+
+
+def cached_release_facets(form, releases):
+    """release_facets(), kept in the shared cache until content changes or a scheduled
+    release goes live or expires: the newsroom's counts then cost no query."""
+    filters = hashlib.sha256(form.query_string().encode()).hexdigest()[:32]
+    return cached_while_unchanged(
+        f"release-facets:{filters}", lambda: release_facets(form, releases), Release.objects.all()
+    )
+
+
+def release_facets(form, releases):
+    """Facets of `releases` (live, not yet filtered) under the filters of `form`."""
+    active = form.active
+    facets = Facets()
+    _add_calendar_facets(facets, active, form.filter(releases, ignore=CALENDAR_FILTERS))
+    related = {
+        "country": ("countries__slug", "countries__name"),
+        "region": ("countries__region__slug", "countries__region__name"),
+        "tag": ("tags__slug", "tags__name"),
+    }
+    for name, (slug, label) in related.items():
+        rows = _top_counts(form.filter(releases, ignore={name}), slug, label, active.get(name))
+        facets.choices[name] = [
+            Choice(value, title, count, value == active.get(name)) for value, title, count in rows
+        ]
+    for name, value in active.items():
+        # A filter that matches nothing still shows as chosen, with its zero.
+        if not any(choice.active for choice in facets.choices[name]):
+            label = CHOICE_LABELS[name].get(value, value) if name in CHOICE_LABELS else str(value)
+            facets.choices[name].insert(0, Choice(value, label, 0, True))
+    return facets
+
+
+def _add_calendar_facets(facets, active, releases):
+    rows = (
+        releases.order_by()
+        .annotate(year=ExtractYear("publish_at"), month=ExtractMonth("publish_at"))
+        .values_list("kind", "language", "year", "month")
+        .annotate(count=Count("pk", distinct=True))
+    )
+    counts = {name: Counter() for name in CALENDAR_FILTERS}
+    for *values, count in rows:
+        row = dict(zip(CALENDAR_FILTERS, values, strict=True))
+        applies = {name: active.get(name, row[name]) == row[name] for name in CALENDAR_FILTERS}
+        if all(applies.values()):
+            facets.total += count
+        for name in CALENDAR_FILTERS:
+            # Picking another value of this filter keeps the rows the other filters keep.
+            if all(applies[other] for other in CALENDAR_FILTERS if other != name):
+                if name != "month" or "year" in active:
+                    counts[name][row[name]] += count
+    for name in ("kind", "language"):
+        facets.choices[name] = [
+            Choice(value, label, counts[name][value], value == active.get(name))
+            for value, label in CHOICE_LABELS[name].items()
+            if counts[name][value]
+        ]
+    facets.choices["year"] = [
+        Choice(year, str(year), count, year == active.get("year"))
+        for year, count in sorted(counts["year"].items(), reverse=True)
+    ]
+    facets.choices["month"] = [
+        Choice(month, MONTHS[month], count, month == active.get("month"))
+        for month, count in sorted(counts["month"].items())
+    ]
+
+
+def _top_counts(releases, slug, label, active_slug):
+    """[(slug, label, count)] for the most frequent values, the active one always included."""
+    ordering = ["-count", label]
+    if active_slug:
+        ordering.insert(0, Case(When(**{slug: active_slug}, then=0), default=1))
+    rows = (
+        releases.order_by()
+        .values_list(slug, label)
+        .annotate(count=Count("pk", distinct=True))
+        .order_by(*ordering)[: TOP_CHOICES + 1]
+    )
+    # Releases without any country or topic come back as one row with no slug.
+    return [row for row in rows if row[0] is not None][:TOP_CHOICES]
+
+
+def page_of(releases, total, number, per_page):
+    """A page of `releases`, whose total the facets already counted: no COUNT query.
+    get_page() turns ?page=abc or ?page=-1 into the nearest real page instead of an error."""
+    paginator = Paginator(releases, per_page)
+    paginator.count = total  # a cached property: set, it is not queried
+    return paginator.get_page(number)
+
+
+@dataclass
+class ActiveFilter:
+    name: str
+    label: str
+    remove_url: str
+
+
+def filter_panel(form, facets, **extra_params):
+    """What the filter form shows: one select per filter with its counts, the active filters
+    each with a link that removes it, and the parameters that were ignored."""
+    selects = [
+        (form[name], facets.choices[name])
+        for name in ("kind", "country", "region", "tag", "language", "year", "month")
+        if name != "month" or "year" in form.active
+    ]
+    active = [
+        ActiveFilter(
+            name=str(form.fields[name].label),
+            label=facets.label(name, value),
+            remove_url="?" + form.query_string(without={name}, **extra_params),
+        )
+        for name, value in form.active.items()
+    ]
+    ignored = [form.fields[name].label for name in form.ignored]
+    return {
+        "selects": selects,
+        "active": active,
+        "clear_url": "?" + urlencode(extra_params),
+        "ignored": ignored,
+        "extra_params": extra_params,
+    }

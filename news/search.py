@@ -1,0 +1,175 @@
+"""Search over releases.
+
+On PostgreSQL: the stored search vector (title A, summary B, body C, stemmed in the
+release's language) matched by a `websearch_to_tsquery` parse of the query, which takes
+any input without a syntax error; ranked, with a highlighted snippet; a short query that
+matches nothing is taken as a typo and matched against title words by trigrams. On SQLite:
+every word in the title, summary or body, newest first.
+"""
+
+import html
+import re
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramStrictWordSimilarity,
+)
+from django.db import connection
+from django.db.models import Case, F, Func, Q, TextField, Value, When
+from django.db.models.functions import Concat
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 10
+# Typo tolerance (trigrams) is for queries of one or two words.
+TYPO_TOLERANT_WORDS = 2
+TYPO_TOLERANT_MIN_LENGTH = 4
+MAX_SIMILAR_TITLES = 100
+# Release language -> PostgreSQL text-search configuration (also in migration news 0002).
+SEARCH_CONFIGS = {"en": "english", "fr": "french", "es": "spanish"}
+DEFAULT_CONFIG = "english"
+CONFIGS = list(dict.fromkeys([DEFAULT_CONFIG, *SEARCH_CONFIGS.values()]))
+# Private-use characters mark the highlighted words in the database's snippet, so that the
+# snippet can be escaped as a whole and only our own <mark> tags are added back.
+START_MARK, STOP_MARK = "\ue000", "\ue001"
+HIGHLIGHT = re.compile(f"{START_MARK}([^{START_MARK}{STOP_MARK}]*){STOP_MARK}")
+
+
+def clean_query(raw):
+    """The query as searched: printable characters only (a NUL byte never reaches the
+    database), single spaces, at most MAX_QUERY_WORDS words and MAX_QUERY_LENGTH characters."""
+    printable = "".join(char if char.isprintable() else " " for char in raw[: MAX_QUERY_LENGTH * 2])
+    words = printable.split()[:MAX_QUERY_WORDS]
+    return " ".join(words)[:MAX_QUERY_LENGTH].strip()
+
+
+def uses_full_text():
+    return connection.vendor == "postgresql"
+
+
+def words_filter(query, *fields):
+    """Every word must appear in at least one of the fields (the SQLite search)."""
+    condition = Q()
+    for word in query.split():
+        condition &= Q.create([(f"{field}__icontains", word) for field in fields], connector=Q.OR)
+    return condition
+
+
+def is_typo_tolerant(query):
+    return len(query.split()) <= TYPO_TOLERANT_WORDS and len(query) >= TYPO_TOLERANT_MIN_LENGTH
+
+
+def text_query(query):
+    """The query parsed in each release language, OR-ed: a French release matches the
+    French stems, an English one the English stems."""
+    parsed = [SearchQuery(query, config=config, search_type="websearch") for config in CONFIGS]
+    combined = parsed[0]
+    for other in parsed[1:]:
+        combined |= other
+    return combined
+
+
+class ReleaseSearch:
+    """How releases are searched for one query.
+
+    On PostgreSQL a short query that no release matches word for word is taken as a typo:
+    the search then looks for titles with a word close to it (trigrams). Deciding first,
+    with one indexed query, keeps every other query on a single index.
+    """
+
+    WORDS, FULL_TEXT, SIMILAR_TITLES = "words", "full text", "similar titles"
+
+    def __init__(self, query, live_releases):
+        self.query = query
+        if not uses_full_text():
+            self.mode = self.WORDS
+        elif is_typo_tolerant(query) and not live_releases.filter(self.full_text()).exists():
+            self.mode = self.SIMILAR_TITLES
+            # Trigrams read every title that shares a few letters with the query: once here,
+            # for the closest ones, rather than once per facet.
+            self.similar_ids = list(
+                live_releases.filter(title__trigram_strict_word_similar=query)
+                .annotate(similarity=self.similarity())
+                .order_by("-similarity", "-publish_at")
+                .values_list("pk", flat=True)[:MAX_SIMILAR_TITLES]
+            )
+        else:
+            self.mode = self.FULL_TEXT
+
+    def full_text(self):
+        return Q(search_vector=text_query(self.query))
+
+    def similarity(self):
+        return TrigramStrictWordSimilarity(self.query, "title")
+
+    def matching(self, releases):
+        """The releases that match, not yet ordered: what facets and counts use."""
+        if self.mode == self.WORDS:
+            return releases.filter(words_filter(self.query, "title", "summary", "body"))
+        if self.mode == self.SIMILAR_TITLES:
+            return releases.filter(pk__in=self.similar_ids)
+        return releases.filter(self.full_text())
+
+    def ranked(self, releases):
+        """`releases` (already matching) best first; with a `headline` snippet in full text."""
+        if self.mode == self.WORDS:
+            return releases.order_by("-publish_at", "-id")
+        if self.mode == self.SIMILAR_TITLES:
+            return releases.annotate(score=self.similarity()).order_by(
+                "-score", "-publish_at", "-id"
+            )
+        tsquery = text_query(self.query)
+        return releases.annotate(
+            score=SearchRank(F("search_vector"), tsquery),
+            headline=SearchHeadline(
+                snippet_text(),
+                tsquery,
+                config=release_config(),
+                start_sel=START_MARK,
+                stop_sel=STOP_MARK,
+                max_words=35,
+                min_words=15,
+            ),
+        ).order_by("-score", "-publish_at", "-id")
+
+
+def release_config():
+    """Each release's text-search configuration, from its language."""
+    return Case(
+        *(When(language=code, then=Value(config)) for code, config in SEARCH_CONFIGS.items()),
+        default=Value(DEFAULT_CONFIG),
+    )
+
+
+def snippet_text():
+    """The summary and the body's text without its tags, where snippets come from."""
+    body_text = Func(
+        F("body"),
+        Value("<[^>]*>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+    return Concat(F("summary"), Value(" "), body_text, output_field=TextField())
+
+
+def highlighted(headline):
+    """The database's snippet as safe HTML: all of it escaped, then our <mark>s added."""
+    if not headline:
+        return ""
+    text = html.unescape(headline)  # the body's entities, e.g. &amp;
+    parts = HIGHLIGHT.split(text)  # even indexes: plain text; odd: highlighted words
+    return mark_safe(
+        "".join(
+            format_html("<mark>{}</mark>", part) if index % 2 else escape(_unmarked(part))
+            for index, part in enumerate(parts)
+        )
+    )
+
+
+def _unmarked(text):
+    return text.replace(START_MARK, "").replace(STOP_MARK, "")

@@ -1,0 +1,204 @@
+"""Site search: releases, pages, countries and contacts; full text on PostgreSQL."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+
+from news.models import Release
+from tests.factories import (
+    country,
+    make_contact,
+    make_page,
+    make_release,
+    make_releases,
+    release_row,
+    tomorrow,
+)
+
+pytestmark = pytest.mark.django_db
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL"
+)
+
+
+def search(client, query):
+    response = client.get("/search/", {"q": query} if isinstance(query, str) else query)
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def release_titles(soup):
+    return [link.get_text() for link in soup.select(".search-result .card-title a")]
+
+
+def test_finds_releases_by_words_in_title_summary_or_body(client):
+    make_release("Flood response in Mozambique")
+    make_release("Annual report", summary="Cyclone season and displacement.")
+    make_release("Statement", body="<p>Resettlement of refugees from camps.</p>")
+    make_release("Unrelated")
+    assert release_titles(search(client, "flood")) == ["Flood response in Mozambique"]
+    assert release_titles(search(client, "cyclone")) == ["Annual report"]
+    assert release_titles(search(client, "resettlement refugees")) == ["Statement"]
+
+
+def test_finds_pages_countries_and_contacts(client):
+    make_page("Migration health", summary="Health of migrants.")
+    make_contact("Ana Ramírez", job_title="Media officer")
+    soup = search(client, "health")
+    assert "Migration health" in soup.select_one("#r-pages").find_parent("section").get_text()
+    assert (
+        "China"
+        in search(client, "china").select_one("section[aria-labelledby=r-countries]").get_text()
+    )
+    assert "Ana Ramírez" in search(client, "ramírez").select_one(".contact-list").get_text()
+
+
+def test_drafts_and_embargoed_releases_are_never_found(client):
+    make_release("Cholera draft", status="draft")
+    make_release("Cholera embargoed", publish_at=tomorrow())
+    make_release("Cholera live")
+    assert release_titles(search(client, "cholera")) == ["Cholera live"]
+
+
+def test_filters_combine_with_the_query(client):
+    make_release("Cholera in China", countries=[country("CN")])
+    make_release("Cholera in Peru", countries=[country("PE")], kind="news")
+    soup = search(client, {"q": "cholera", "country": "china"})
+    assert release_titles(soup) == ["Cholera in China"]
+    assert release_titles(search(client, {"q": "cholera", "kind": "news"})) == ["Cholera in Peru"]
+    options = [option.get_text() for option in soup.select('select[name="country"] option')]
+    assert "Peru (1)" in options  # counted over the matches, whatever the country filter
+    remove = soup.select_one(".active-filters a")["href"]
+    assert remove == "?q=cholera"
+
+
+def test_results_are_paginated_keeping_query_and_filters(client):
+    make_releases(25, title="Cholera outbreak", kind="news")
+    soup = search(client, {"q": "cholera", "kind": "news"})
+    assert len(release_titles(soup)) == 20
+    next_link = soup.select_one(".pagination a[rel=next]")["href"]
+    assert next_link == "?q=cholera&kind=news&page=2"
+    assert len(release_titles(search(client, {"q": "cholera", "kind": "news", "page": "2"}))) == 5
+    assert len(release_titles(search(client, {"q": "cholera", "page": "-1"}))) == 5
+
+
+def test_empty_query_shows_help(client):
+    soup = search(client, "")
+    assert soup.find("input", attrs={"name": "q"})
+    assert "quotes" in soup.select_one("main").get_text()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "!!!",
+        '"',
+        "-",
+        "a & b | !c <-> d:*",
+        "'; drop table news_release; --",
+        "\\",
+        "%_%",
+        "the",
+        "or",
+        "x" * 10_000,
+        " ".join(["word"] * 500),
+        "\u0001\u0002",
+        "\ue000cholera\ue001",
+    ],
+)
+def test_junk_queries_give_a_page(client, query):
+    make_release("Cholera live")
+    search(client, query)
+
+
+def test_query_is_bounded(client):
+    soup = search(client, " ".join(f"word{n}" for n in range(50)))
+    assert soup.find(id="search-q")["value"] == " ".join(f"word{n}" for n in range(10))
+
+
+def test_unknown_filter_value_is_a_404(client):
+    assert client.get("/search/", {"q": "cholera", "country": "zz"}).status_code == 404
+
+
+def test_query_count_is_constant_as_releases_grow(client, django_assert_max_num_queries):
+    for number in (5, 60):
+        make_releases(number, title="Cholera outbreak", countries=[country("CN")], tags=["Health"])
+        client.get("/search/")  # builds the menu again: its cache key changed
+        with django_assert_max_num_queries(SEARCH_QUERIES):
+            soup = search(client, {"q": "cholera", "kind": "press-release"})
+        assert len(release_titles(soup)) == min(number + (5 if number == 60 else 0), 20)
+
+
+# The calendar facet with the total, the country, region and topic facets, the page of
+# releases, pages, countries and contacts; on PostgreSQL a query of one or two words adds
+# the check whether it is a typo.
+SEARCH_QUERIES = 9
+
+
+@pytest.fixture
+def many_releases():
+    """A few thousand releases; one has the word in its title, a few more in their body."""
+    filler = "Displacement tracking update on shelter and food assistance"
+    Release.objects.bulk_create(
+        [release_row(f"{filler} {n}", summary="Weekly figures.") for n in range(3000)]
+        + [
+            release_row(f"{filler} bulletin", body="<p>A <b>cholera</b> vaccination drive.</p>")
+            for _ in range(30)
+        ]
+        + [release_row("Cholera vaccination campaign reaches 50,000 people")]
+    )
+
+
+@postgresql_only
+def test_word_search_ranks_title_hits_first_and_highlights(client, many_releases):
+    assert not Release.objects.filter(search_vector=None).exists()  # the trigger filled them
+    soup = search(client, "cholera")
+    results = soup.select(".search-result")
+    assert release_titles(soup)[0] == "Cholera vaccination campaign reaches 50,000 people"
+    assert "31 releases" in soup.select_one(".result-count").get_text()
+    assert all(result.find("mark") for result in results)
+    assert {mark.get_text().lower() for mark in soup.select(".search-result mark")} == {"cholera"}
+
+
+@postgresql_only
+def test_snippets_are_escaped_except_the_highlights(client):
+    make_release("Notice", summary="<script>alert(1)</script> cholera &amp; <b>measles</b>")
+    soup = search(client, "cholera")
+    snippet = soup.select_one(".search-result p:not(.card-meta)")
+    assert [tag.name for tag in snippet.find_all(True)] == ["mark"]
+    assert "alert(1)" in snippet.get_text()
+    assert "measles" in snippet.get_text()
+
+
+@postgresql_only
+def test_french_release_is_found_by_a_french_word_form(client):
+    make_release(
+        "Les travailleurs migrants aux frontières",
+        language="fr",
+        summary="Les travailleurs saisonniers traversent les frontières nationales.",
+    )
+    make_release("Border management", summary="Borders and frontier posts.")
+    assert release_titles(search(client, "frontière")) == [
+        "Les travailleurs migrants aux frontières"
+    ]
+    assert release_titles(search(client, "travailleur migrant")) == [
+        "Les travailleurs migrants aux frontières"
+    ]
+
+
+@postgresql_only
+def test_a_typo_finds_the_word_through_trigrams(client, many_releases):
+    make_release("Migration data portal launched")
+    soup = search(client, "migrtion")
+    assert release_titles(soup) == ["Migration data portal launched"]
+    assert "close to it" in soup.select_one("#r-news").find_parent("section").get_text()
+    assert release_titles(search(client, "choleera"))[0].startswith("Cholera vaccination")
+
+
+@postgresql_only
+def test_edited_release_is_found_by_its_new_words(client):
+    release = make_release("Old title")
+    release.title = "Typhoon response"
+    release.save()
+    assert release_titles(search(client, "typhoon")) == ["Typhoon response"]
