@@ -1,4 +1,4 @@
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 
 
 class RejectMalformedRequestMiddleware:
@@ -14,5 +14,7 @@ class RejectMalformedRequestMiddleware:
             for key, values in request.GET.lists()
             for value in values
         ):
+            if request.path.startswith("/api/"):  # the API answers in JSON, errors included
+                return JsonResponse({"error": "Malformed request."}, status=400)
             return HttpResponseBadRequest("Malformed request.")
         return self.get_response(request)

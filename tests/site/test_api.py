@@ -222,3 +222,9 @@ def test_query_count_is_constant(client, django_assert_max_num_queries, url, que
         )
         with django_assert_max_num_queries(queries):
             get_json(client, url.format(slug=releases[0].slug))
+
+
+def test_nul_bytes_are_a_json_400(client):
+    response = client.get("/api/countries/?page_size=%00")
+    assert response.status_code == 400
+    assert response.json() == {"error": "Malformed request."}
