@@ -47,7 +47,10 @@ class Release(Publishable):
         max_length=255,
         unique=True,
         error_messages={"unique": _("Another release already has this slug; choose another.")},
-        help_text=_("Its address: /news/<slug>/. Keep it once published, links point to it."),
+        help_text=_(
+            "The end of its address, as in /news/floods-in-the-sahel/. "
+            "Keep it once published: links point to it."
+        ),
     )
     dateline_country = models.ForeignKey(
         Country,

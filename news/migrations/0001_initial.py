@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('kind', models.CharField(choices=[('press-release', 'Press release'), ('news', 'News'), ('story', 'Story'), ('statement', 'Statement'), ('briefing-note', 'Briefing note')], default='press-release', max_length=20, verbose_name='kind')),
                 ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('slug', models.SlugField(help_text='Its address: /news/<slug>/. Keep it once published, links point to it.', max_length=255, unique=True, verbose_name='slug')),
+                ('slug', models.SlugField(help_text='The end of its address, as in /news/floods-in-the-sahel/. Keep it once published: links point to it.', max_length=255, unique=True, verbose_name='slug')),
                 ('dateline', models.CharField(blank=True, help_text="Only if it differs from the country name, e.g. “Cox's Bazar”.", max_length=100, verbose_name='dateline text')),
                 ('summary', models.TextField(blank=True, help_text='One or two sentences for cards, feeds and search.', verbose_name='summary')),
                 ('body', pages.richtext.RichTextField(verbose_name='body')),

@@ -17,6 +17,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='release',
             name='slug',
-            field=models.SlugField(error_messages={'unique': 'Another release already has this slug; choose another.'}, help_text='Its address: /news/<slug>/. Keep it once published, links point to it.', max_length=255, unique=True, verbose_name='slug'),
+            field=models.SlugField(error_messages={'unique': 'Another release already has this slug; choose another.'}, help_text='The end of its address, as in /news/floods-in-the-sahel/. Keep it once published: links point to it.', max_length=255, unique=True, verbose_name='slug'),
         ),
     ]

@@ -9,13 +9,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_topics_are_picked_from_existing_tags_or_typed_new(site, new_page):
-    release = make_release("Floods in the Sahel", tags=["Climate"])
+    release = make_release("Floods in the Sahel", tags=["Climate", "Labour migration"])
     make_release(tags=["Climate and environment"])
     user = User.objects.create_superuser("chief", "chief@iom.int", "pass")
     page = new_page()
     log_in(page, site, user)
     page.goto(f"{site.url}/admin/news/release/{release.pk}/change/")
     assert not page.is_visible("#id_tags")  # the text box is replaced by the multi-select
+    chosen = page.locator(".select2-selection__choice").all_inner_texts()
+    assert sorted(text.strip("×\n ") for text in chosen) == ["Climate", "Labour migration"]
     page.click("#id_tags + select + .select2 .select2-selection")
     page.keyboard.type("environ")
     page.click(".select2-results__option:has-text('Climate and environment')")
@@ -26,6 +28,7 @@ def test_topics_are_picked_from_existing_tags_or_typed_new(site, new_page):
         "Climate",
         "Climate and environment",
         "Floods",
+        "Labour migration",
     ]
 
 

@@ -3,7 +3,7 @@
 // keeping the text box as what is submitted, so the form still works without JavaScript.
 {
     const $ = django.jQuery;
-    const TAG = /"([^"]+)"|([^,]+)/g;
+    const TAG = /\s*(?:"([^"]+)"|([^,]+))/g;
 
     function parseTags(text) {
         return Array.from(text.matchAll(TAG), (match) => (match[1] || match[2]).trim())
