@@ -1,23 +1,38 @@
-from django.core.paginator import Paginator
+from urllib.parse import urlencode
+
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
+from pages.pagination import CachedCountPaginator
 from pages.publishing import mark_preview, visible_to
 from pages.views import section_page
 
+from .filters import ReleaseFilterForm
 from .models import Release
 
 RELEASES_PER_PAGE = 20
 
 
 def release_list(request):
-    releases = Release.objects.live().for_cards()
+    form = ReleaseFilterForm(request.GET)
+    if form.unknown_values():
+        raise Http404("No such country or region.")
+    releases = form.filter(Release.objects.live().for_cards())
+    query_string = urlencode(sorted(form.active.items()))
+    paginator = CachedCountPaginator(releases, RELEASES_PER_PAGE, f"news?{query_string}")
     # get_page() turns ?page=abc or ?page=-1 into the nearest real page instead of an error.
-    page_obj = Paginator(releases, RELEASES_PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = paginator.get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "news/release_list.html",
-        {"page_obj": page_obj, "releases": page_obj.object_list, "page": section_page("news/")},
+        {
+            "page_obj": page_obj,
+            "releases": page_obj.object_list,
+            "page": section_page("news/"),
+            "filter_form": form,
+            "query_string": query_string,
+        },
     )
 
 

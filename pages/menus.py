@@ -1,7 +1,7 @@
 from django.core.cache import cache
 
 from .models import Page
-from .publishing import content_version, seconds_until_next_change
+from .publishing import content_version, seconds_until_next_scheduled_change
 
 
 def main_menu():
@@ -10,5 +10,5 @@ def main_menu():
     menu = cache.get(key)
     if menu is None:
         menu = Page.objects.menu()
-        cache.set(key, menu, seconds_until_next_change(Page.objects.all()))
+        cache.set(key, menu, seconds_until_next_scheduled_change())
     return menu

@@ -5,6 +5,9 @@ live = published and publish_at <= now and (no unpublish_at or unpublish_at > no
 Scheduled publishing and expiry are therefore a matter of time passing: no cron job.
 """
 
+from datetime import UTC, datetime
+
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
@@ -155,17 +158,55 @@ class Publishable(ChangesContent):
         return self.state == State.LIVE
 
 
+def next_change_at(queryset, now=None):
+    """When the next item of the queryset goes live or expires on its own, or None.
+
+    Two index-friendly LIMIT 1 queries rather than one aggregate over every published row.
+    """
+    now = now or timezone.now()
+    published = queryset.filter(status=Status.PUBLISHED).order_by()
+    moments = [
+        published.filter(**{f"{field}__gt": now})
+        .order_by(field)
+        .values_list(field, flat=True)
+        .first()
+        for field in ("publish_at", "unpublish_at")
+    ]
+    return min((moment for moment in moments if moment is not None), default=None)
+
+
 def seconds_until_next_change(queryset, now=None, longest=300):
     """How long a cached view of the queryset stays true: until the next scheduled change."""
     now = now or timezone.now()
-    upcoming = queryset.filter(status=Status.PUBLISHED).aggregate(
-        next_publish=models.Min("publish_at", filter=models.Q(publish_at__gt=now)),
-        next_unpublish=models.Min("unpublish_at", filter=models.Q(unpublish_at__gt=now)),
-    )
-    changes = [moment for moment in upcoming.values() if moment is not None]
-    if not changes:
+    moment = next_change_at(queryset, now)
+    if moment is None:
         return longest
-    return max(1, min(longest, int((min(changes) - now).total_seconds()) + 1))
+    return max(1, min(longest, int((moment - now).total_seconds()) + 1))
+
+
+def next_scheduled_change(now=None):
+    """The next moment anything publishable goes live or expires (None if nothing is planned),
+    worked out once per content version and again only when that moment has passed."""
+    now = now or timezone.now()
+    key = f"next-change:{content_version()}"
+    cached = cache.get(key)
+    if cached is not None and (cached == 0 or cached > now.timestamp()):
+        return None if cached == 0 else datetime.fromtimestamp(cached, UTC)
+    publishable = [model for model in apps.get_models() if issubclass(model, Publishable)]
+    moments = [next_change_at(model._default_manager.all(), now) for model in publishable]
+    moment = min((moment for moment in moments if moment is not None), default=None)
+    cache.set(key, moment.timestamp() if moment else 0, timeout=24 * 3600)
+    return moment
+
+
+def seconds_until_next_scheduled_change(now=None, longest=300):
+    """How long anything cached that shows published content stays true, in whole seconds
+    (cache backends want them), never past the next scheduled change."""
+    now = now or timezone.now()
+    moment = next_scheduled_change(now)
+    if moment is None:
+        return longest
+    return max(1, min(longest, int((moment - now).total_seconds())))
 
 
 def visible_to(request, queryset):
