@@ -90,3 +90,29 @@ def make_image(title=None, **overrides):
     fields.update(overrides)
     fields.setdefault("file", image_upload())
     return Image.objects.create(title=title or f"Image {next(_sequence)}", **fields)
+
+
+def admin_form_data(response, **changes):
+    """The POST data of an admin add/change form as the page shows it, with changes:
+    what an editor submits after editing a few fields."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms += list(formset.forms)
+        management = formset.management_form
+        data.update(
+            {management.add_prefix(name): management[name].value() for name in management.fields}
+        )
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            key = form.add_prefix(name)
+            if isinstance(value, (list, tuple)):
+                data[key] = [getattr(item, "pk", item) for item in value]
+            else:
+                data[key] = field.widget.format_value(value) if hasattr(value, "tzinfo") else value
+    data.update(changes)
+    return data
