@@ -11,7 +11,7 @@ from django.utils import timezone
 from iomsite.cache import PageCacheMiddleware
 from news.models import Release
 from pages.publishing import Status
-from tests.factories import admin_form_data, make_release, tomorrow
+from tests.factories import admin_form_data, make_page, make_release, tomorrow
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +191,17 @@ def test_page_cache_can_be_turned_off(client, settings):
     response = get(client, "/news/")
     assert response.queries > 0
     assert "public" in response["Cache-Control"]
+
+
+def test_cached_cards_and_menu_follow_edits_with_the_page_cache_off(client, settings):
+    settings.PAGE_CACHE = False
+    release = make_release(title="First title")
+    section = make_page(title="Who we are", menu_title="About us")
+    assert ">First title</a>" in get(client, "/news/").text
+    release.title = "Second title"
+    release.save()
+    section.menu_title = "About IOM"
+    section.save()
+    page = get(client, "/news/").text
+    assert ">Second title</a>" in page and ">First title</a>" not in page
+    assert "About IOM" in page and "About us" not in page
