@@ -124,13 +124,21 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "iomsite.cache.SharedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "iomsite",
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# {% cache %} fragments live in each process's memory, a lookup away rather than a round trip:
+# their keys hold the content version, read from the shared cache, so every server drops
+# them at once when content changes.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "template-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 # Whole pages for anonymous visitors (iomsite/cache.py). PAGE_CACHE=0 turns it off, e.g. to
 # measure the site uncached; browsers and CDNs get the short lifetimes below.

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
-from pages.pagination import CachedCountPaginator
+from pages.pagination import CachedPaginator
 from pages.publishing import mark_preview, visible_to
 from pages.views import section_page
 
@@ -20,7 +20,7 @@ def release_list(request):
         raise Http404("No such country or region.")
     releases = form.filter(Release.objects.live().for_cards())
     query_string = urlencode(sorted(form.active.items()))
-    paginator = CachedCountPaginator(releases, RELEASES_PER_PAGE, f"news?{query_string}")
+    paginator = CachedPaginator(releases, RELEASES_PER_PAGE, f"news?{query_string}")
     # get_page() turns ?page=abc or ?page=-1 into the nearest real page instead of an error.
     page_obj = paginator.get_page(request.GET.get("page"))
     return TemplateResponse(
