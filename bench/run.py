@@ -102,7 +102,8 @@ def pick_addresses():
 
 def wrk(url):
     command = [
-        "wrk", "--latency", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{SECONDS}s",
+        # One load thread: it leaves the servers as much of the machine as it can.
+        "wrk", "--latency", "-t", "1", "-c", str(CONNECTIONS), "-d", f"{SECONDS}s",
         *[part for name, value in FORWARDED.items() for part in ("-H", f"{name}: {value}")],
         url,
     ]  # fmt: skip
@@ -114,11 +115,13 @@ def wrk(url):
         )
     }
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    timeouts = re.search(r"timeout (\d+)", output)  # wrk gives up on a request after 2 s
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50_ms": latencies.get("50"),
         "p99_ms": latencies.get("99"),
         "non_2xx": int(errors.group(1)) if errors else 0,
+        "timeouts": int(timeouts.group(1)) if timeouts else 0,
     }
 
 

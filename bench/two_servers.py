@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.servers import FORWARDED, Gunicorn, production_env  # noqa: E402
+from bench.servers import FORWARDED, Gunicorn, manage, production_env  # noqa: E402
 
 PORTS = (8771, 8772)
 
@@ -119,6 +119,7 @@ def check_two_servers(database_url, redis_url):
     )
 
     env = production_env(database_url, redis_url, PAGE_CACHE="1")
+    manage(env, "collectstatic", "--noinput", "-v", "0")  # production pages link hashed files
     with Gunicorn("iomsite.wsgi:application", PORTS[0], env, workers=1) as server_a:
         with Gunicorn("iomsite.wsgi:application", PORTS[1], env, workers=1) as server_b:
             page, rendered_at = newsroom(server_b)

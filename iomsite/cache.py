@@ -1,8 +1,8 @@
 """Whole-page caching for anonymous visitors, on the cache every app server shares.
 
-A cached page is keyed by the content version (bumped by every save, publish, unpublish
-or delete, on any server), so an edit changes every page at once; an entry also ends at
-the next scheduled publish or expiry, so an embargo lifts on time on cached pages.
+A cached page is good only under the content version it was stored with (bumped by every
+save, publish, unpublish or delete, on any server), so an edit changes every page at once;
+an entry also ends at the next scheduled publish or expiry, so an embargo lifts on time.
 
 Only anonymous GET/HEAD requests are served from or stored in the cache, and only 200
 responses that set no cookie and do not forbid caching (previews and embargo links send
@@ -21,7 +21,11 @@ from django.utils import timezone
 from django.utils.cache import get_max_age, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
-from pages.publishing import content_version, seconds_until_next_scheduled_change
+from pages.publishing import (
+    CONTENT_VERSION_KEY,
+    content_version,
+    seconds_until_next_scheduled_change,
+)
 
 # Headers that belong to one response, not to the page: the outer middlewares set them.
 NOT_STORED = {"set-cookie", "date", "content-length"}
@@ -47,9 +51,9 @@ def is_shareable(response):
     )
 
 
-def page_key(request, version):
+def page_key(request):
     address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:40]
-    return f"page:{version}:{address}"
+    return f"page:{address}"
 
 
 class PageCacheMiddleware:
@@ -60,10 +64,16 @@ class PageCacheMiddleware:
         if not is_anonymous_public_request(request):
             return self.get_response(request)
         now = timezone.now()
-        key = page_key(request, content_version()) if settings.PAGE_CACHE else None
-        entry = cache.get(key) if key else None
-        if entry is not None and entry["expires"] > now.timestamp():
-            return self.rebuild(entry, now)
+        key = version = None
+        if settings.PAGE_CACHE:
+            # The page and the content version in one round trip: the page is good only if
+            # it was stored under the current version.
+            key = page_key(request)
+            found = cache.get_many([CONTENT_VERSION_KEY, key])
+            version = found.get(CONTENT_VERSION_KEY) or content_version()
+            entry = found.get(key)
+            if entry and entry["version"] == version and entry["expires"] > now.timestamp():
+                return self.rebuild(entry, now)
 
         response = self.get_response(request)
         if not is_shareable(response):
@@ -71,7 +81,7 @@ class PageCacheMiddleware:
         seconds = seconds_until_next_scheduled_change(now, settings.PAGE_CACHE_SECONDS)
         self.add_public_headers(response, seconds)
         if key:
-            self.store(key, response, now, seconds)
+            self.store(key, version, response, now, seconds)
         return response
 
     @staticmethod
@@ -84,7 +94,7 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def store(key, response, now, seconds):
+    def store(key, version, response, now, seconds):
         if not response.has_header("ETag"):
             response["ETag"] = quote_etag(hashlib.md5(response.content).hexdigest())
         if not response.has_header("Last-Modified"):
@@ -96,6 +106,7 @@ class PageCacheMiddleware:
                 for name, value in response.headers.items()
                 if name.lower() not in NOT_STORED
             ],
+            "version": version,
             "expires": now.timestamp() + seconds,
         }
         cache.set(key, entry, int(seconds) + 1)

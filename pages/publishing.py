@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +28,16 @@ def content_version():
 
 
 def content_changed():
-    """Invalidate cached fragments that show content, on every app server sharing the cache."""
+    """Invalidate cached fragments that show content, on every app server sharing the cache.
+
+    Once now and once more when the transaction commits: a page rendered from the data as it
+    was before the commit must not be cached under the new version.
+    """
+    _new_content_version()
+    transaction.on_commit(_new_content_version)
+
+
+def _new_content_version():
     cache.set(CONTENT_VERSION_KEY, timezone.now().timestamp(), timeout=None)
 
 

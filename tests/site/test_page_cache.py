@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from iomsite.cache import PageCacheMiddleware
 from news.models import Release
-from pages.publishing import Status
+from pages.publishing import Status, content_version
 from tests.factories import admin_form_data, make_page, make_release, tomorrow
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +205,14 @@ def test_cached_cards_and_menu_follow_edits_with_the_page_cache_off(client, sett
     page = get(client, "/news/").text
     assert ">Second title</a>" in page and ">First title</a>" not in page
     assert "About IOM" in page and "About us" not in page
+
+
+def test_the_content_version_changes_again_when_an_edit_commits(
+    django_capture_on_commit_callbacks,
+):
+    """Pages rendered from the old rows while the edit was uncommitted are left behind."""
+    before = content_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_release()
+        during = content_version()
+    assert before != during != content_version()
