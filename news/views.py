@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from pages.pagination import CachedPaginator
-from pages.publishing import mark_preview, visible_to
+from pages.publishing import cached_until_change, mark_preview, visible_to
 from pages.views import section_page
 
 from .filters import ReleaseFilterForm
@@ -42,13 +42,17 @@ def release_detail(request, slug):
         slug=slug,
     )
     contacts = [link.contact for link in release.release_contacts.select_related("contact__office")]
-    related = (
-        Release.objects.live()
-        .for_cards()
-        .filter(countries__in=release.countries.values("pk"))
-        .exclude(pk=release.pk)
-        .distinct()[:3]
+    related_ids = cached_until_change(
+        f"related-releases:{release.pk}",
+        lambda: list(
+            Release.objects.live()
+            .filter(countries__in=release.countries.values("pk"))
+            .exclude(pk=release.pk)
+            .distinct()
+            .values_list("pk", flat=True)[:3]
+        ),
     )
+    related = Release.objects.for_cards().filter(pk__in=related_ids)
     response = TemplateResponse(
         request,
         "news/release_detail.html",

@@ -9,49 +9,33 @@ list's covering index (an index-only scan) and the rows in a second query.
 
 import hashlib
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.utils import timezone
 from django.utils.functional import cached_property
 
-from .publishing import content_version, seconds_until_next_scheduled_change
-
-LONGEST_SECONDS = 3600
+from .publishing import cached_until_change
 
 
 class CachedPaginator(Paginator):
     """A Paginator over a live() queryset whose count and page ids are shared through the cache.
 
-    `list_key` names the list and its filters, e.g. "news?kind=story"; the cache keys also
-    hold the content version, so any edit gives fresh counts and pages.
+    `list_key` names the list and its filters, e.g. "news?kind=story".
     """
 
     def __init__(self, object_list, per_page, list_key, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        digest = hashlib.sha256(list_key.encode()).hexdigest()[:32]
-        self.cache_prefix = f"list:{content_version()}:{digest}"
-
-    def _cached(self, suffix, compute):
-        """compute(), or its cached value until the content changes or time changes it."""
-        key = f"{self.cache_prefix}:{suffix}"
-        now = timezone.now()
-        cached = cache.get(key)
-        if cached is not None and cached[1] > now.timestamp():
-            return cached[0]
-        value = compute()
-        seconds = seconds_until_next_scheduled_change(now, longest=LONGEST_SECONDS)
-        cache.set(key, (value, now.timestamp() + seconds), seconds)
-        return value
+        self.list_key = "list:" + hashlib.sha256(list_key.encode()).hexdigest()[:32]
 
     @cached_property
     def count(self):
-        return self._cached("count", lambda: super(CachedPaginator, self).count)
+        return cached_until_change(
+            f"{self.list_key}:count", lambda: super(CachedPaginator, self).count
+        )
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        ids = self._cached(
-            f"page-{number}",
+        ids = cached_until_change(
+            f"{self.list_key}:page-{number}",
             lambda: list(
                 self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page]
             ),

@@ -218,6 +218,20 @@ def seconds_until_next_scheduled_change(now=None, longest=300):
     return max(1, min(longest, int((moment - now).total_seconds())))
 
 
+def cached_until_change(key, compute, longest=3600):
+    """compute(), shared through the cache until content changes or time changes it (the
+    next scheduled publish or expiry), e.g. a list's count or the ids on one of its pages."""
+    now = timezone.now()
+    key = f"until-change:{content_version()}:{key}"
+    cached = cache.get(key)
+    if cached is not None and cached[1] > now.timestamp():
+        return cached[0]
+    value = compute()
+    seconds = seconds_until_next_scheduled_change(now, longest=longest)
+    cache.set(key, (value, now.timestamp() + seconds), seconds)
+    return value
+
+
 def visible_to(request, queryset):
     """Live items for the public; everything for staff who may edit them (the admin's
     "view on site" is their preview)."""
