@@ -22,11 +22,7 @@ from django.utils import timezone
 from django.utils.cache import get_max_age, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
-from pages.publishing import (
-    CONTENT_VERSION_KEY,
-    content_version,
-    seconds_until_next_scheduled_change,
-)
+from pages.publishing import content_version, seconds_until_next_scheduled_change
 
 # Headers that belong to one response, not to the page: the outer middlewares set them.
 NOT_STORED = {"set-cookie", "date", "content-length"}
@@ -77,7 +73,7 @@ class PageCacheMiddleware:
         key = version = None
         if settings.PAGE_CACHE:
             key = page_key(request)
-            version = cache.get(CONTENT_VERSION_KEY)
+            version = content_version()
             # A page is good only if it was stored under the current version. This process's
             # copy saves fetching the whole page from the shared cache on every request.
             entry = process_pages.get(key)
@@ -87,7 +83,6 @@ class PageCacheMiddleware:
                     process_pages.set(key, entry, int(entry["expires"] - now.timestamp()) + 1)
             if is_current(entry, version, now):
                 return self.rebuild(entry, now)
-            version = version or content_version()
 
         response = self.get_response(request)
         if not is_shareable(response):

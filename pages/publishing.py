@@ -7,9 +7,11 @@ Scheduled publishing and expiry are therefore a matter of time passing: no cron 
 
 from datetime import UTC, datetime
 
+from asgiref.local import Local
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -18,12 +20,36 @@ from django.utils.translation import gettext_lazy as _
 CONTENT_VERSION_KEY = "content-version"
 
 
+# A request reads the version once and renders everything under it; outside requests
+# (commands, shells) it is read afresh every time.
+_request = Local()
+
+
+def _start_request(**kwargs):
+    _request.version = None
+    _request.active = True
+
+
+def _end_request(**kwargs):
+    _request.version = None
+    _request.active = False
+
+
+request_started.connect(_start_request, dispatch_uid="content-version-start")
+request_finished.connect(_end_request, dispatch_uid="content-version-end")
+
+
 def content_version():
     """A number that changes whenever public content changes, for cache keys."""
+    version = getattr(_request, "version", None)
+    if version is not None:
+        return version
     version = cache.get(CONTENT_VERSION_KEY)
     if version is None:
         version = timezone.now().timestamp()
         cache.add(CONTENT_VERSION_KEY, version, timeout=None)
+    if getattr(_request, "active", False):
+        _request.version = version
     return version
 
 
@@ -38,7 +64,10 @@ def content_changed():
 
 
 def _new_content_version():
-    cache.set(CONTENT_VERSION_KEY, timezone.now().timestamp(), timeout=None)
+    version = timezone.now().timestamp()
+    cache.set(CONTENT_VERSION_KEY, version, timeout=None)
+    if getattr(_request, "active", False):
+        _request.version = version
 
 
 class Status(models.TextChoices):

@@ -3,7 +3,7 @@ from django.template.loader import select_template
 from django.template.response import TemplateResponse
 
 from .models import Page
-from .publishing import mark_preview, visible_to
+from .publishing import cached_until_change, mark_preview, visible_to
 
 
 def page_detail(request, path):
@@ -33,4 +33,6 @@ def page_detail(request, path):
 
 def section_page(path):
     """The live page an app uses for its index title and intro, e.g. "news/", or None."""
-    return Page.objects.live().filter(path=path).first()
+    return cached_until_change(
+        f"section-page:{path}", lambda: Page.objects.live().filter(path=path).first()
+    )
