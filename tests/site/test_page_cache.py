@@ -2,6 +2,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from iomsite.cache import PageCacheMiddleware
 from news.models import Release
-from pages.publishing import Status, content_version
+from pages.publishing import CONTENT_VERSION_KEY, Status, content_version
 from tests.factories import admin_form_data, make_page, make_release, tomorrow
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +217,10 @@ def test_the_content_version_changes_again_when_an_edit_commits(
         make_release()
         during = content_version()
     assert before != during != content_version()
+
+
+def test_outside_a_request_the_version_is_read_afresh():
+    """A command or shell sees another server's edits at once."""
+    first = content_version()
+    cache.set(CONTENT_VERSION_KEY, first + 1)
+    assert content_version() == first + 1
