@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint bench clean
+.PHONY: run test setup lint bench serve clean
 
 # `make run` is for this machine: debug on unless the environment says otherwise.
 run: export DJANGO_DEBUG ?= 1
@@ -23,6 +23,17 @@ lint: setup
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+
+# Production-like serving on this machine: DJANGO_SECRET_KEY and DATABASE_URL from the environment.
+serve: setup
+	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput -v 0
+	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput -v 0
+	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn iomsite.wsgi:application --bind 127.0.0.1:$(PORT) \
+		--workers $${WORKERS:-2} --access-logfile -
+
+# Not part of `make test`: minutes at the default 100,000 releases (BENCH_RELEASES=10000 is quicker).
+bench: setup
+	$(PY) bench/run.py
 
 setup: $(STAMP)
 

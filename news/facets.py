@@ -17,7 +17,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.dates import MONTHS
 from django.utils.http import urlencode
 
-from pages.publishing import cached_while_unchanged
+from pages.publishing import cached_until_change
 
 from .models import Release
 
@@ -57,9 +57,7 @@ def cached_release_facets(form, releases):
     """release_facets(), kept in the shared cache until content changes or a scheduled
     release goes live or expires: the newsroom's counts then cost no query."""
     filters = hashlib.sha256(form.query_string().encode()).hexdigest()[:32]
-    return cached_while_unchanged(
-        f"release-facets:{filters}", lambda: release_facets(form, releases), Release.objects.all()
-    )
+    return cached_until_change(f"release-facets:{filters}", lambda: release_facets(form, releases))
 
 
 def release_facets(form, releases):

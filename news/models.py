@@ -125,7 +125,18 @@ class Release(Publishable):
     class Meta:
         ordering = ["-publish_at", "-id"]
         get_latest_by = "publish_at"
-        indexes = [models.Index(fields=["status", "-publish_at"], name="release_live_idx")]
+        indexes = [
+            # The newsroom's order; with unpublish_at in it too, a page's ids come from the
+            # index alone however deep the page.
+            models.Index(
+                fields=["status", "-publish_at", "-id", "unpublish_at"], name="release_live_idx"
+            ),
+            models.Index(
+                fields=["unpublish_at"],
+                condition=models.Q(unpublish_at__isnull=False),
+                name="release_expiry_idx",
+            ),
+        ]
         verbose_name = _("release")
         verbose_name_plural = _("releases")
         permissions = [("publish_release", _("Can publish, unpublish and schedule"))]

@@ -2,14 +2,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
-from pages.publishing import mark_preview, visible_to
+from pages.pagination import CachedPaginator
+from pages.publishing import cached_until_change, mark_preview, visible_to
 from pages.views import section_page
 
-from .facets import cached_release_facets, filter_panel, page_of
+from .facets import cached_release_facets, filter_panel
 from .filters import ReleaseFilterForm
 from .models import Release
 
 RELEASES_PER_PAGE = 20
+RELATED_RELEASES = 3
 
 
 def release_list(request):
@@ -18,9 +20,13 @@ def release_list(request):
         raise Http404("No such country, region or topic.")
     live = Release.objects.live()
     facets = cached_release_facets(form, live)
-    page_obj = page_of(
-        form.filter(live.for_cards()), facets.total, request.GET.get("page"), RELEASES_PER_PAGE
+    query_string = form.query_string()
+    paginator = CachedPaginator(
+        form.filter(live.for_cards()), RELEASES_PER_PAGE, f"news?{query_string}"
     )
+    paginator.count = facets.total  # counted with the facets: no COUNT query of its own
+    # get_page() turns ?page=abc or ?page=-1 into the nearest real page instead of an error.
+    page_obj = paginator.get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "news/release_list.html",
@@ -29,7 +35,7 @@ def release_list(request):
             "releases": page_obj.object_list,
             "page": section_page("news/"),
             "filters": filter_panel(form, facets),
-            "query_string": form.query_string(),
+            "query_string": query_string,
         },
     )
 
@@ -52,19 +58,28 @@ def render_release(request, release, contacts=None, tags=None, countries=None, *
     if tags is None:
         tags = list(release.tags.all())
     if countries is None:
-        countries = release.countries.values("pk")
-    related = (
-        Release.objects.live()
-        .for_cards()
-        .filter(countries__in=countries)
-        .exclude(pk=release.pk)
-        .distinct()[:3]
-    )
+        related_ids = cached_until_change(
+            f"related-releases:{release.pk}",
+            lambda: related_release_ids(release, release.countries.values("pk")),
+        )
+    else:
+        related_ids = related_release_ids(release, countries)
     context = {
         "release": release,
         "contacts": contacts,
         "tags": tags,
-        "related": related,
+        "related": Release.objects.for_cards().filter(pk__in=related_ids),
         "language_versions": list(release.language_versions()),
     }
     return TemplateResponse(request, "news/release_detail.html", context | extra_context)
+
+
+def related_release_ids(release, countries):
+    """The latest live releases about the same countries."""
+    return list(
+        Release.objects.live()
+        .filter(countries__in=countries)
+        .exclude(pk=release.pk)
+        .distinct()
+        .values_list("pk", flat=True)[:RELATED_RELEASES]
+    )

@@ -1,12 +1,18 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from .menus import main_menu
+from .publishing import content_version, seconds_until_next_scheduled_change
 
 
 def site(request):
     # The menu is passed as a callable so that views which never show it never build it.
     return {
         "main_menu": main_menu,
+        # For {% cache %} keys of fragments that show content: read once per page, if at all.
+        "content_version": SimpleLazyObject(content_version),
+        # ... and how long they stay true if time can change them (a scheduled page).
+        "fragment_seconds": seconds_until_next_scheduled_change,
         "site_name": settings.SITE_NAME,
         "site_short_name": settings.SITE_SHORT_NAME,
     }

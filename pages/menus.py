@@ -1,7 +1,7 @@
 from .models import Page
-from .publishing import cached_while_unchanged
+from .publishing import cached_until_change
 
 
 def main_menu():
     """The main menu from the page tree: one query when it is built, none while cached."""
-    return cached_while_unchanged("main-menu", Page.objects.menu, Page.objects.all())
+    return cached_until_change("main-menu", Page.objects.menu)

@@ -5,9 +5,14 @@ live = published and publish_at <= now and (no unpublish_at or unpublish_at > no
 Scheduled publishing and expiry are therefore a matter of time passing: no cron job.
 """
 
+from datetime import UTC, datetime
+
+from asgiref.local import Local
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
+from django.core.signals import request_finished, request_started
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext_lazy as _
@@ -15,18 +20,54 @@ from django.utils.translation import gettext_lazy as _
 CONTENT_VERSION_KEY = "content-version"
 
 
+# A request reads the version once and renders everything under it; outside requests
+# (commands, shells) it is read afresh every time.
+_request = Local()
+
+
+def _start_request(**kwargs):
+    _request.version = None
+    _request.active = True
+
+
+def _end_request(**kwargs):
+    _request.version = None
+    _request.active = False
+
+
+request_started.connect(_start_request, dispatch_uid="content-version-start")
+request_finished.connect(_end_request, dispatch_uid="content-version-end")
+
+
 def content_version():
     """A number that changes whenever public content changes, for cache keys."""
+    version = getattr(_request, "version", None)
+    if version is not None:
+        return version
     version = cache.get(CONTENT_VERSION_KEY)
     if version is None:
         version = timezone.now().timestamp()
         cache.add(CONTENT_VERSION_KEY, version, timeout=None)
+    if getattr(_request, "active", False):
+        _request.version = version
     return version
 
 
 def content_changed():
-    """Invalidate cached fragments that show content, on every app server sharing the cache."""
-    cache.set(CONTENT_VERSION_KEY, timezone.now().timestamp(), timeout=None)
+    """Invalidate cached fragments that show content, on every app server sharing the cache.
+
+    Once now and once more when the transaction commits: a page rendered from the data as it
+    was before the commit must not be cached under the new version.
+    """
+    _new_content_version()
+    transaction.on_commit(_new_content_version)
+
+
+def _new_content_version():
+    version = timezone.now().timestamp()
+    cache.set(CONTENT_VERSION_KEY, version, timeout=None)
+    if getattr(_request, "active", False):
+        _request.version = version
 
 
 class Status(models.TextChoices):
@@ -155,30 +196,68 @@ class Publishable(ChangesContent):
         return self.state == State.LIVE
 
 
+def next_change_at(queryset, now=None):
+    """When the next item of the queryset goes live or expires on its own, or None.
+
+    Two index-friendly LIMIT 1 queries rather than one aggregate over every published row.
+    """
+    now = now or timezone.now()
+    published = queryset.filter(status=Status.PUBLISHED).order_by()
+    moments = [
+        published.filter(**{f"{field}__gt": now})
+        .order_by(field)
+        .values_list(field, flat=True)
+        .first()
+        for field in ("publish_at", "unpublish_at")
+    ]
+    return min((moment for moment in moments if moment is not None), default=None)
+
+
 def seconds_until_next_change(queryset, now=None, longest=300):
     """How long a cached view of the queryset stays true: until the next scheduled change."""
     now = now or timezone.now()
-    upcoming = queryset.filter(status=Status.PUBLISHED).aggregate(
-        next_publish=models.Min("publish_at", filter=models.Q(publish_at__gt=now)),
-        next_unpublish=models.Min("unpublish_at", filter=models.Q(unpublish_at__gt=now)),
-    )
-    changes = [moment for moment in upcoming.values() if moment is not None]
-    if not changes:
+    moment = next_change_at(queryset, now)
+    if moment is None:
         return longest
-    return max(1, min(longest, int((min(changes) - now).total_seconds()) + 1))
+    return max(1, min(longest, int((moment - now).total_seconds()) + 1))
 
 
-_MISSING = object()
+def next_scheduled_change(now=None):
+    """The next moment anything publishable goes live or expires (None if nothing is planned),
+    worked out once per content version and again only when that moment has passed."""
+    now = now or timezone.now()
+    key = f"next-change:{content_version()}"
+    cached = cache.get(key)
+    if cached is not None and (cached == 0 or cached > now.timestamp()):
+        return None if cached == 0 else datetime.fromtimestamp(cached, UTC)
+    publishable = [model for model in apps.get_models() if issubclass(model, Publishable)]
+    moments = [next_change_at(model._default_manager.all(), now) for model in publishable]
+    moment = min((moment for moment in moments if moment is not None), default=None)
+    cache.set(key, moment.timestamp() if moment else 0, timeout=24 * 3600)
+    return moment
 
 
-def cached_while_unchanged(name, build, scheduled):
-    """build()'s result, shared by every app server until content changes or, for the
-    `scheduled` queryset, until its next scheduled publish or expiry."""
-    key = f"{name}:{content_version()}"
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = build()
-        cache.set(key, value, seconds_until_next_change(scheduled))
+def seconds_until_next_scheduled_change(now=None, longest=300):
+    """How long anything cached that shows published content stays true, in whole seconds
+    (cache backends want them), never past the next scheduled change."""
+    now = now or timezone.now()
+    moment = next_scheduled_change(now)
+    if moment is None:
+        return longest
+    return max(1, min(longest, int((moment - now).total_seconds())))
+
+
+def cached_until_change(key, compute, longest=3600):
+    """compute(), shared through the cache until content changes or time changes it (the
+    next scheduled publish or expiry), e.g. a list's count or the ids on one of its pages."""
+    now = timezone.now()
+    key = f"until-change:{content_version()}:{key}"
+    cached = cache.get(key)
+    if cached is not None and cached[1] > now.timestamp():
+        return cached[0]
+    value = compute()
+    seconds = seconds_until_next_scheduled_change(now, longest=longest)
+    cache.set(key, (value, now.timestamp() + seconds), seconds)
     return value
 
 

@@ -3,7 +3,7 @@ from django.template.loader import select_template
 from django.template.response import TemplateResponse
 
 from .models import APP_SECTIONS, Page
-from .publishing import cached_while_unchanged, mark_preview, visible_to
+from .publishing import cached_until_change, mark_preview, visible_to
 
 
 def page_detail(request, path):
@@ -37,7 +37,7 @@ def render_page(request, page, **extra_context):
 
 def section_page(path):
     """The live page an app uses for its index title and intro, e.g. "news/", or None."""
-    return cached_while_unchanged("section-pages", _section_pages, Page.objects.all()).get(path)
+    return cached_until_change("section-pages", _section_pages).get(path)
 
 
 def _section_pages():

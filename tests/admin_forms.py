@@ -5,8 +5,9 @@ from bs4 import BeautifulSoup
 SKIPPED_INPUT_TYPES = {"submit", "button", "file", "image", "reset"}
 
 
-def admin_form_data(response):
-    """The values of the change form in an admin page, as {name: value or [values]}."""
+def admin_form_data(response, **changes):
+    """The values of the change form in an admin page, as {name: value or [values]}, with
+    `changes` applied: what an editor submits after editing a few fields."""
     soup = BeautifulSoup(response.content, "html.parser")
     form = soup.select_one("form[id$=_form]")
     values = {}
@@ -25,4 +26,5 @@ def admin_form_data(response):
         else:
             chosen = [field.get("value", "")]
         values.setdefault(name, []).extend(chosen)
-    return {name: chosen[0] if len(chosen) == 1 else chosen for name, chosen in values.items()}
+    data = {name: chosen[0] if len(chosen) == 1 else chosen for name, chosen in values.items()}
+    return data | changes

@@ -220,6 +220,7 @@ def test_query_count_is_constant(client, django_assert_max_num_queries, url, que
             contacts=[make_contact()],
             tags=["Migration", "Climate"],
         )
+        client.get(url.format(slug=releases[0].slug))  # once per content change
         with django_assert_max_num_queries(queries):
             get_json(client, url.format(slug=releases[0].slug))
 

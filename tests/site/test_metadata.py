@@ -158,6 +158,7 @@ def test_release_page_query_count_is_constant(client, django_assert_max_num_quer
         releases = make_releases(
             number, image=image, countries=[country("CN")], tags=["Migration", "Climate"]
         )
+        client.get(f"/news/{releases[0].slug}/")  # once per content change
         with django_assert_max_num_queries(7):
             assert client.get(f"/news/{releases[0].slug}/").status_code == 200
 

@@ -138,5 +138,6 @@ def test_robots_points_to_both_sitemaps(client):
 def test_sitemap_query_count_is_constant(client, django_assert_max_num_queries, url, queries):
     for number in (5, 50):
         make_releases(number, tags=(), countries=[country("CN")])
+        client.get(url)  # once per content change: the next scheduled change
         with django_assert_max_num_queries(queries):
             assert client.get(url).status_code == 200

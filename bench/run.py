@@ -1,0 +1,250 @@
+"""`make bench`: build a PostgreSQL database of synthetic content, serve it with production
+settings under gunicorn, load it with wrk from a second process on loopback, and report.
+
+Environment: BENCH_RELEASES (100000), BENCH_SECONDS (10 per view), BENCH_CONNECTIONS (16),
+BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PORT, BENCH_SKIP_BUILD=1 to reuse the database.
+Writes var/bench/report.json and var/bench/report.txt.
+"""
+
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg2
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.servers import FORWARDED, PYTHON, ROOT, Gunicorn, manage, production_env  # noqa: E402
+
+RELEASES = int(os.environ.get("BENCH_RELEASES", "100000"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/iomsite_bench"
+)
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+REPORT_DIR = ROOT / "var" / "bench"
+UNITS = {"us": 0.001, "ms": 1, "s": 1000}
+
+
+def log(message):
+    print(f"[bench {datetime.now(UTC):%H:%M:%S}] {message}", flush=True)
+
+
+def rebuild_database(env):
+    parts = urlsplit(DATABASE_URL)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username,
+        password=parts.password, dbname="postgres",
+    )  # fmt: skip
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "load_demo", "-v", "0")
+    log(f"generate_content --releases {RELEASES}")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    manage(env, "generate_content", "--releases", str(RELEASES), "--seed", "1")
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU seconds of the command itself: on a shared machine, wall time includes waiting.
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    connection = psycopg2.connect(DATABASE_URL)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # as autovacuum would, for index-only scans
+    connection.close()
+    return {
+        "releases": RELEASES,
+        "seconds": round(seconds, 1),
+        "releases_per_second": round(RELEASES / seconds),
+        "cpu_seconds": round(cpu, 1),
+        "releases_per_cpu_second": round(RELEASES / cpu),
+        "peak_rss_mb": round(after.ru_maxrss / 1024),
+    }
+
+
+def pick_addresses():
+    with psycopg2.connect(DATABASE_URL) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT r.slug FROM news_release r WHERE r.status = 'published' "
+            "AND r.publish_at < now() - interval '30 days' AND r.unpublish_at IS NULL "
+            "ORDER BY r.publish_at DESC LIMIT 1"
+        )
+        release = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT c.slug FROM contacts_country c JOIN news_release_countries rc "
+            "ON rc.country_id = c.id GROUP BY c.slug ORDER BY count(*) DESC, c.slug LIMIT 1"
+        )
+        country = cursor.fetchone()[0]
+    return {
+        "home": "/",
+        "newsroom page 1": "/news/",
+        "newsroom page 2000": "/news/?page=2000",
+        "newsroom filtered": f"/news/?country={country}&kind=press-release",
+        "release": f"/news/{release}/",
+        "country": f"/where-we-work/{country}/",
+        "search": "/search/?q=shelter+repairs",
+    }
+
+
+def wrk(url):
+    command = [
+        # One load thread: it leaves the servers as much of the machine as it can.
+        "wrk", "--latency", "-t", "1", "-c", str(CONNECTIONS), "-d", f"{SECONDS}s",
+        *[part for name, value in FORWARDED.items() for part in ("-H", f"{name}: {value}")],
+        url,
+    ]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    latencies = {
+        percent: round(float(value) * UNITS[unit], 2)
+        for percent, value, unit in re.findall(
+            r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", output, re.M
+        )
+    }
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    timeouts = re.search(r"timeout (\d+)", output)  # wrk gives up on a request after 2 s
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": latencies.get("50"),
+        "p99_ms": latencies.get("99"),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "timeouts": int(timeouts.group(1)) if timeouts else 0,
+    }
+
+
+def load(server, addresses, label):
+    results = {}
+    for name, path in addresses.items():
+        wrk_warmup(server.url + path)
+        results[name] = wrk(server.url + path)
+        result = results[name]
+        log(f"{label:8} {name:20} {result['rps']:8.1f} req/s  p99 {result['p99_ms']} ms")
+    return results
+
+
+def wrk_warmup(url):
+    subprocess.run(
+        ["wrk", "-t", "1", "-c", "2", "-d", "1s", "-H", "X-Forwarded-Proto: https", url],
+        capture_output=True,
+        check=True,
+    )
+
+
+def query_counts(env, addresses):
+    output = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "queries.py"), *addresses.values()],
+        cwd=ROOT, env={**env, "PAGE_CACHE": "0"}, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    by_url = json.loads(output.strip().splitlines()[-1])
+    return {name: by_url[path] for name, path in addresses.items()}
+
+
+def table(report):
+    around = report["ceiling_around"]
+    lines = [
+        f"iomsite benchmark, {report['when']}: {report['releases_live']} live releases, "
+        f"{CONNECTIONS} connections, {SECONDS} s per view, load average {report['load_average']}",
+        "",
+        f"{'view':20} {'queries':>9} | {'uncached rps':>12} {'%ceil':>6} {'p50':>7} {'p99':>7} "
+        f"| {'cached rps':>10} {'%ceil':>6} {'p50':>7} {'p99':>7}",
+    ]
+    for name in report["uncached"]:
+        queries = report["queries"][name]
+        row = f"{name:20} {queries['warm']:>4}/{queries['cold']:<4} |"
+        for mode in ("uncached", "cached"):
+            result = report[mode][name]
+            row += (
+                f" {result['rps']:>{12 if mode == 'uncached' else 10}.1f}"
+                f" {100 * result['rps'] / around[mode]:>5.1f}%"
+                f" {result['p50_ms']:>7} {result['p99_ms']:>7} |"
+            )
+        lines.append(row.rstrip(" |"))
+    lines += [
+        "",
+        "ceiling (constant-response Django view), before/between/after the runs: "
+        + " / ".join(
+            f"{result['rps']:.0f} req/s (p99 {result['p99_ms']} ms)"
+            for result in report["ceilings"]
+        ),
+        f"%ceil compares each run with the mean ceiling around it: uncached "
+        f"{around['uncached']:.0f}, cached {around['cached']:.0f} req/s",
+        f"worker RSS (MB): uncached {report['worker_rss_mb']['uncached']}, "
+        f"cached {report['worker_rss_mb']['cached']}",
+        "queries: warm/cold (cold = empty cache: menu, counts and next change rebuilt)",
+    ]
+    if report.get("generate"):
+        generate = report["generate"]
+        lines.append(
+            f"generate_content: {generate['releases']} releases in {generate['seconds']} s "
+            f"({generate['releases_per_second']}/s; {generate['cpu_seconds']} CPU s, "
+            f"{generate['releases_per_cpu_second']}/CPU s), peak RSS {generate['peak_rss_mb']} MB"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)
+    env = production_env(DATABASE_URL)
+    report = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "generate": None}
+    load_before = os.getloadavg()[0]
+    if os.environ.get("BENCH_SKIP_BUILD") != "1":
+        report["generate"] = rebuild_database(env)
+        log(f"generated: {report['generate']}")
+    manage(env, "collectstatic", "--noinput", "-v", "0")
+    addresses = pick_addresses()
+    report["addresses"] = addresses
+    report["queries"] = query_counts(env, addresses)
+    with psycopg2.connect(DATABASE_URL) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM news_release WHERE status = 'published'")
+        report["releases_live"] = cursor.fetchone()[0]
+
+    # The machine is shared: the ceiling is measured before, between and after the two runs,
+    # and each run is compared with the ceiling measured around it.
+    report["worker_rss_mb"] = {}
+    ceilings = []
+    with Gunicorn("bench.ceiling:application", PORT + 1, production_env(DATABASE_URL)) as ceiling:
+        wrk_warmup(ceiling.url + "/")
+        ceilings.append(wrk(ceiling.url + "/"))
+        for mode, page_cache in (("uncached", "0"), ("cached", "1")):
+            server_env = production_env(DATABASE_URL, REDIS_URL, PAGE_CACHE=page_cache)
+            subprocess.run(
+                ["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, capture_output=True
+            )
+            with Gunicorn("iomsite.wsgi:application", PORT, server_env) as server:
+                report[mode] = load(server, addresses, mode)
+                report["worker_rss_mb"][mode] = server.worker_rss_mb()
+            ceilings.append(wrk(ceiling.url + "/"))
+            log(f"ceiling {ceilings[-1]['rps']:.1f} req/s")
+        report["worker_rss_mb"]["ceiling"] = ceiling.worker_rss_mb()
+    report["ceilings"] = ceilings
+    report["ceiling"] = max(ceilings, key=lambda result: result["rps"])
+    report["ceiling_around"] = {
+        "uncached": (ceilings[0]["rps"] + ceilings[1]["rps"]) / 2,
+        "cached": (ceilings[1]["rps"] + ceilings[2]["rps"]) / 2,
+    }
+    # The machine is shared: a high load average means other work competed with the servers.
+    report["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+
+    REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    (REPORT_DIR / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    text = table(report)
+    (REPORT_DIR / "report.txt").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,392 @@
+"""Large synthetic content for benchmarks and load tests, made in bulk and in chunks.
+
+Everything it makes is marked so it is never confused with real content: slugs start
+with `synthetic-`, releases carry the `synthetic` tag, contacts write from
+`@synthetic.invalid`, offices and images are named "Synthetic …", and pages sit under
+an unlisted `/synthetic-pages/` section. `--delete` removes exactly that.
+"""
+
+import random
+from datetime import timedelta
+from io import BytesIO
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.text import slugify
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from taggit.models import Tag, TaggedItem
+
+from contacts.models import Country, Office, PressContact
+from news.models import Release, ReleaseContact
+from pages.models import Image, Page
+from pages.publishing import Status, content_changed
+
+SYNTHETIC = "synthetic"
+SLUG_PREFIX = "synthetic-"
+EMAIL_DOMAIN = "synthetic.invalid"
+PAGES_SECTION = "synthetic-pages"
+BATCH_SIZE = 2000
+YEARS = 10
+
+TOPICS = [
+    "Labour migration", "Climate and environment", "Displacement", "Health", "Return and "
+    "reintegration", "Counter-trafficking", "Emergency response", "Data and research",
+    "Migrant protection", "Border management", "Remittances", "Diaspora", "Integration",
+    "Resettlement", "Shelter", "Water and sanitation", "Mental health", "Gender",
+    "Children on the move", "Missing migrants", "Regular pathways", "Skills", "Peacebuilding",
+    "Disaster risk reduction", "Urban migration", "Legal identity", "Family reunification",
+    "Cash assistance", "Camp coordination", "Livelihoods",
+]  # fmt: skip
+KINDS = [
+    (Release.Kind.PRESS_RELEASE, 45),
+    (Release.Kind.NEWS, 25),
+    (Release.Kind.STORY, 15),
+    (Release.Kind.STATEMENT, 10),
+    (Release.Kind.BRIEFING_NOTE, 5),
+]
+LANGUAGES = [("en", 80), ("fr", 12), ("es", 8)]
+ACTORS = [
+    "IOM", "The UN Migration Agency", "IOM and partners", "The Director General",
+    "IOM and the government", "Humanitarian partners", "IOM and UNHCR", "Local authorities",
+]  # fmt: skip
+VERBS = [
+    "scales up", "launches", "welcomes", "expands", "calls for", "strengthens", "supports",
+    "delivers", "renews", "opens", "completes", "announces",
+]  # fmt: skip
+OBJECTS = [
+    "emergency assistance", "a new resettlement programme", "support for displaced families",
+    "health services for migrants", "safe return of stranded migrants", "a regional dialogue",
+    "shelter repairs after floods", "training for border officials", "cash assistance",
+    "a data portal on displacement", "mental health support", "water and sanitation",
+    "a skills partnership", "protection for victims of trafficking", "a climate action plan",
+]  # fmt: skip
+OCCASIONS = [
+    "as needs grow", "ahead of the rainy season", "after the earthquake", "amid rising arrivals",
+    "on International Migrants Day", "with new funding", "for the coming year",
+    "in the border region", "as the crisis enters its second year", "with local partners",
+]  # fmt: skip
+SENTENCE_OPENINGS = [
+    "Over the past months", "According to the latest figures", "Working with local partners",
+    "Since the start of the year", "In the most affected districts", "With support from donors",
+    "Across the region", "At the request of the authorities", "In close coordination",
+]  # fmt: skip
+SENTENCE_MIDDLES = [
+    "teams have reached {n:,} people", "more than {n:,} families received help",
+    "{n:,} migrants were assisted", "mobile clinics provided {n:,} consultations",
+    "{n:,} shelters were repaired", "{n:,} children returned to school",
+    "{n:,} people were registered", "{n:,} hygiene kits were distributed",
+]  # fmt: skip
+SENTENCE_ENDINGS = [
+    "with priority given to the most vulnerable.", "in the hardest-to-reach areas.",
+    "and needs remain high.", "while funding gaps persist.", "despite difficult access.",
+    "thanks to community volunteers.", "in line with national plans.",
+    "and more is planned for next month.",
+]  # fmt: skip
+QUOTES = [
+    "“Every person on the move deserves safety and dignity,” said the Chief of Mission.",
+    "“We cannot do this alone; partnerships make the difference,” said the coordinator.",
+    "“Communities have shown remarkable resilience,” said the head of the sub-office.",
+    "“Data helps us reach those most in need, faster,” said the programme manager.",
+]  # fmt: skip
+FIRST_NAMES = [
+    "Amina", "Ellen", "Joe", "Mohammed", "Safa", "Paul", "Yuki", "Olga", "Carlos", "Fatou",
+    "Priya", "Jorge", "Leila", "Tomás", "Grace", "Ivan", "Aisha", "Lucas", "Mei", "Kwame",
+]  # fmt: skip
+LAST_NAMES = [
+    "Wong", "Millman", "Nero", "Ali", "Diallo", "Silva", "Kim", "Petrova", "Mensah", "Haddad",
+    "Garcia", "Okafor", "Rossi", "Nguyen", "Kaur", "Schmidt", "Tanaka", "Mwangi", "Haque",
+]  # fmt: skip
+JOB_TITLES = [
+    "Media and Communications Officer", "Spokesperson", "Senior Communications Officer",
+    "Public Information Officer", "Regional Media Officer",
+]  # fmt: skip
+PAGE_TOPICS = [
+    "Our approach", "Programmes", "Partnerships", "Funding", "Publications", "Careers",
+    "Governance", "Projects", "Events", "Campaigns", "Research", "Field offices",
+]  # fmt: skip
+IMAGE_COLOURS = [
+    ((12, 61, 122), (98, 167, 222)), ((158, 70, 36), (243, 196, 120)),
+    ((25, 95, 60), (150, 210, 140)), ((70, 40, 110), (200, 160, 220)),
+    ((90, 90, 90), (220, 220, 210)), ((120, 20, 40), (240, 140, 120)),
+]  # fmt: skip
+
+
+def weighted(rng, choices):
+    values, weights = zip(*choices, strict=True)
+    return rng.choices(values, weights)[0]
+
+
+def insert_rows(model, columns, rows):
+    """Many-to-many and tag links in multi-row INSERTs: there are several per release, and
+    building a model instance for each costs more than the insert itself."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    per_statement = 900 // len(columns)  # SQLite allows 999 parameters a statement
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([placeholders] * len(chunk))}",
+                [value for row in chunk for value in row],
+            )
+
+
+def batches(total, size=BATCH_SIZE):
+    for start in range(0, total, size):
+        yield start, min(size, total - start)
+
+
+class Command(BaseCommand):
+    help = "Make large synthetic content (marked `synthetic`) in bulk for benchmarks; "
+    help += "--delete removes it and nothing else."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--releases", type=int, default=1000, help="How many releases.")
+        parser.add_argument("--seed", type=int, default=1, help="Same seed, same content.")
+        parser.add_argument("--pages", type=int, help="Default: one per 500 releases, 10 at least.")
+        parser.add_argument("--contacts", type=int, help="Default: one per 500 releases, 5+.")
+        parser.add_argument("--images", type=int, default=6, help="Generated images, reused.")
+        parser.add_argument("--tags", type=int, default=len(TOPICS), help="Topics to use.")
+        parser.add_argument("--delete", action="store_true", help="Remove synthetic content.")
+
+    def handle(self, *args, releases, seed, pages, contacts, images, tags, delete, **options):
+        self.verbosity = options["verbosity"]
+        if delete:
+            self.delete_synthetic()
+            return
+        if min(releases, images, tags) < 0 or tags > len(TOPICS):
+            raise CommandError(f"Counts must be positive and --tags at most {len(TOPICS)}.")
+        prefix = f"{SLUG_PREFIX}{seed}-"
+        if Release.objects.filter(slug__startswith=prefix).exists():
+            raise CommandError(
+                f"Synthetic content with seed {seed} exists: use another --seed, or --delete first."
+            )
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.now = timezone.now().replace(microsecond=0)
+        self.countries = list(Country.objects.order_by("code").values_list("pk", "name"))
+        if not self.countries:
+            raise CommandError("No countries: run `manage.py migrate` first.")
+        started = timezone.now()
+        with transaction.atomic():
+            contact_ids = self.make_contacts(contacts or max(5, releases // 500))
+            image_ids = self.make_images(images)
+            tag_ids = self.make_tags(tags)
+            self.make_pages(pages if pages is not None else max(10, releases // 500))
+        self.make_releases(releases, contact_ids, image_ids, tag_ids)
+        content_changed()
+        seconds = (timezone.now() - started).total_seconds()
+        if self.verbosity:
+            rate = releases / seconds if seconds else releases
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created {releases} synthetic releases in {seconds:.1f} s ({rate:.0f}/s)."
+                )
+            )
+
+    # Supporting records: few, made once.
+
+    def make_contacts(self, total):
+        offices = Office.objects.bulk_create(
+            Office(
+                name=f"Synthetic IOM {name} {self.seed}-{n}",
+                kind=Office.Kind.COUNTRY,
+                country_id=country_id,
+                city=name,
+                email=f"office-{self.seed}-{n}@{EMAIL_DOMAIN}",
+            )
+            for n, (country_id, name) in enumerate(
+                self.rng.sample(self.countries, min(total, len(self.countries)))
+            )
+        )
+        created = PressContact.objects.bulk_create(
+            PressContact(
+                name=f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}",
+                job_title=self.rng.choice(JOB_TITLES),
+                office=offices[n % len(offices)],
+                email=f"press-{self.seed}-{n}@{EMAIL_DOMAIN}",
+                phone=f"+4122717{n % 10000:04d}",
+                languages="English, French",
+            )
+            for n in range(total)
+        )
+        return [contact.pk for contact in created]
+
+    def make_images(self, total):
+        ids = []
+        for n in range(total):
+            dark, light = IMAGE_COLOURS[n % len(IMAGE_COLOURS)]
+            picture = PILImage.new("RGB", (1600, 1067), dark)
+            draw = ImageDraw.Draw(picture)
+            for row in range(0, 1067, 8):  # a sky-like gradient
+                mix = row / 1067
+                colour = tuple(round(d + (lt - d) * mix) for d, lt in zip(dark, light, strict=True))
+                draw.rectangle([0, row, 1600, row + 8], fill=colour)
+            for _ in range(12):  # hills and tents
+                x, y = self.rng.randrange(1600), self.rng.randrange(500, 1000)
+                size = self.rng.randrange(80, 300)
+                draw.polygon([(x - size, y + size), (x, y), (x + size, y + size)], fill=dark)
+            buffer = BytesIO()
+            picture.save(buffer, "JPEG", quality=80)
+            image = Image.objects.create(
+                title=f"Synthetic image {self.seed}-{n}",
+                file=ContentFile(buffer.getvalue(), name=f"synthetic-{self.seed}-{n}.jpg"),
+                alt_text="Synthetic illustration: hills and tents under a coloured sky",
+                credit="Synthetic content",
+            )
+            ids.append(image.pk)
+        return ids
+
+    def make_tags(self, total):
+        names = [SYNTHETIC, *TOPICS[:total]]
+        existing = {tag.name.lower(): tag.pk for tag in Tag.objects.filter(name__in=names)}
+        missing = [name for name in names if name.lower() not in existing]
+        Tag.objects.bulk_create(Tag(name=name, slug=slugify(name)) for name in missing)
+        ids = {tag.name.lower(): tag.pk for tag in Tag.objects.filter(name__in=names)}
+        self.synthetic_tag_id = ids.pop(SYNTHETIC)
+        return list(ids.values())
+
+    def make_pages(self, total):
+        section, _ = Page.objects.get_or_create(
+            parent=None,
+            slug=PAGES_SECTION,
+            defaults={
+                "title": "Synthetic pages",
+                "summary": "Generated content for load tests.",
+                "show_in_menu": False,
+                "status": Status.PUBLISHED,
+                "publish_at": self.now,
+            },
+        )
+        pages = []
+        for n in range(total):
+            title = f"{self.rng.choice(PAGE_TOPICS)} {n}"
+            slug = f"{SLUG_PREFIX}{self.seed}-{n}-{slugify(title)}"
+            pages.append(
+                Page(
+                    parent=section,
+                    slug=slug,
+                    path=f"{section.path}{slug}/",
+                    title=title,
+                    sort_order=n,
+                    show_in_menu=False,
+                    summary=self.sentence(),
+                    body=self.body(3),
+                    status=Status.PUBLISHED,
+                    publish_at=self.now - timedelta(days=self.rng.randrange(YEARS * 365)),
+                )
+            )
+        Page.objects.bulk_create(pages, batch_size=BATCH_SIZE)
+
+    # Releases: in chunks, each its own transaction, so memory stays flat.
+
+    def make_releases(self, total, contact_ids, image_ids, tag_ids):
+        release_type = ContentType.objects.get_for_model(Release).pk
+        for start, size in batches(total):
+            with transaction.atomic():
+                rows = [self.release(start + n, image_ids) for n in range(size)]
+                created = Release.objects.bulk_create([release for release, _ in rows])
+                country_links, contact_links, tag_links = [], [], []
+                for release, countries in zip(created, (c for _, c in rows), strict=True):
+                    country_links += [(release.pk, country_id) for country_id in countries]
+                    contacts = self.rng.sample(
+                        contact_ids, min(len(contact_ids), 1 + (release.pk % 2))
+                    )
+                    contact_links += [
+                        (release.pk, contact_id, order) for order, contact_id in enumerate(contacts)
+                    ]
+                    topics = self.rng.sample(tag_ids, min(len(tag_ids), self.rng.randint(1, 3)))
+                    tag_links += [
+                        (release_type, release.pk, tag_id)
+                        for tag_id in [self.synthetic_tag_id, *topics]
+                    ]
+                insert_rows(Release.countries.through, ["release_id", "country_id"], country_links)
+                insert_rows(
+                    ReleaseContact, ["release_id", "contact_id", "sort_order"], contact_links
+                )
+                insert_rows(TaggedItem, ["content_type_id", "object_id", "tag_id"], tag_links)
+            if self.verbosity > 1:
+                self.stdout.write(f"  {start + size} releases")
+
+    def release(self, n, image_ids):
+        rng = self.rng
+        country_id, country_name = rng.choice(self.countries)
+        others = {c for c, _ in rng.sample(self.countries, rng.choice((0, 0, 1, 2)))}
+        title = (
+            f"{country_name}: {rng.choice(ACTORS)} {rng.choice(VERBS)} "
+            f"{rng.choice(OBJECTS)} {rng.choice(OCCASIONS)}"
+        )
+        publish_at = self.now - timedelta(seconds=rng.randrange(YEARS * 365 * 86400))
+        status, unpublish_at = Status.PUBLISHED, None
+        roll = rng.random()
+        if roll < 0.01:
+            status = Status.DRAFT
+        elif roll < 0.015:  # scheduled: an embargo in the coming month
+            publish_at = self.now + timedelta(seconds=rng.randrange(1, 30 * 86400))
+        elif roll < 0.02:  # an expired appeal
+            unpublish_at = publish_at + timedelta(days=rng.randrange(1, 60))
+            unpublish_at = min(unpublish_at, self.now - timedelta(hours=1))
+        release = Release(
+            kind=weighted(rng, KINDS),
+            title=title,
+            slug=f"{SLUG_PREFIX}{self.seed}-{n}-{slugify(title)[:80]}",
+            dateline_country_id=country_id,
+            summary=f"{self.sentence()} {self.sentence()}",
+            body=self.body(rng.randint(4, 8)),
+            image_id=rng.choice(image_ids) if image_ids and rng.random() < 0.4 else None,
+            language=weighted(rng, LANGUAGES),
+            featured=rng.random() < 0.01,
+            status=status,
+            publish_at=publish_at if status == Status.PUBLISHED else None,
+            unpublish_at=unpublish_at,
+        )
+        return release, {country_id, *others}
+
+    def sentence(self):
+        rng = self.rng
+        middle = rng.choice(SENTENCE_MIDDLES).format(n=rng.randrange(100, 250_000))
+        return f"{rng.choice(SENTENCE_OPENINGS)}, {middle} {rng.choice(SENTENCE_ENDINGS)}"
+
+    @cached_property
+    def sentences(self):
+        """Bodies are drawn from a few thousand sentences: varied enough, and far cheaper."""
+        return [escape(self.sentence()) for _ in range(5000)]
+
+    def body(self, paragraphs):
+        parts = []
+        for n in range(paragraphs):
+            if n == 2:
+                parts.append(f"<blockquote><p>{escape(self.rng.choice(QUOTES))}</p></blockquote>")
+            parts.append(f"<p>{' '.join(self.rng.choices(self.sentences, k=3))}</p>")
+        return "".join(parts)
+
+    # Removal: only what this command made.
+
+    def delete_synthetic(self):
+        releases = Release.objects.filter(slug__startswith=SLUG_PREFIX)
+        removed = 0
+        while ids := list(releases.values_list("pk", flat=True)[:BATCH_SIZE]):
+            with transaction.atomic():
+                TaggedItem.objects.filter(
+                    content_type=ContentType.objects.get_for_model(Release), object_id__in=ids
+                ).delete()
+                removed += Release.objects.filter(pk__in=ids).delete()[1].get("news.Release", 0)
+        with transaction.atomic():
+            PressContact.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").delete()
+            Office.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").delete()
+            Page.objects.filter(path__startswith=f"{PAGES_SECTION}/").exclude(
+                path=f"{PAGES_SECTION}/"
+            ).delete()
+            Page.objects.filter(path=f"{PAGES_SECTION}/").delete()
+            Image.objects.filter(title__startswith="Synthetic image ").delete()
+            Tag.objects.filter(name=SYNTHETIC).delete()
+        content_changed()
+        if self.verbosity:
+            self.stdout.write(self.style.SUCCESS(f"Deleted {removed} synthetic releases."))

@@ -1,0 +1,81 @@
+import pytest
+from django.core.management import CommandError, call_command
+from taggit.models import Tag
+
+from contacts.models import Office, PressContact
+from news.models import Release
+from pages.models import Image, Page
+from tests.factories import make_contact, make_page, make_release
+
+pytestmark = pytest.mark.django_db
+
+
+def generate(**options):
+    call_command("generate_content", verbosity=0, **options)
+
+
+def snapshot():
+    return list(
+        Release.objects.order_by("slug").values_list(
+            "slug", "title", "summary", "kind", "language", "status", "dateline_country__code"
+        )
+    )
+
+
+def test_makes_the_counts_asked_for_all_marked_synthetic():
+    generate(releases=30, pages=4, contacts=3, images=1, tags=5)
+    assert Release.objects.count() == 30
+    assert not Release.objects.exclude(slug__startswith="synthetic-").exists()
+    assert Release.objects.filter(tags__name="synthetic").distinct().count() == 30
+    assert Page.objects.filter(path__startswith="synthetic-pages/").count() == 4 + 1
+    assert PressContact.objects.filter(email__endswith="@synthetic.invalid").count() == 3
+    assert Image.objects.get().renditions["card"]
+    release = Release.objects.filter(status="published").first()
+    assert release.countries.filter(pk=release.dateline_country_id).exists()
+    assert release.release_contacts.exists()
+    assert Release.objects.live().count() >= 20
+
+
+def test_same_seed_same_content():
+    generate(releases=25, seed=7, images=0)
+    first = snapshot()
+    generate(delete=True)
+    generate(releases=25, seed=7, images=0)
+    assert snapshot() == first
+    generate(delete=True)
+    generate(releases=25, seed=8, images=0)
+    assert snapshot() != first
+
+
+def test_refuses_to_repeat_a_seed_already_present():
+    generate(releases=3, images=0)
+    with pytest.raises(CommandError):
+        generate(releases=3, images=0)
+
+
+def test_delete_removes_only_synthetic_content():
+    real_contact = make_contact()
+    real_release = make_release(title="Real release", tags=["Health"], contacts=[real_contact])
+    real_page = make_page(title="Real page")
+    generate(releases=40, pages=3, contacts=2, images=1)
+    generate(delete=True)
+    assert list(Release.objects.all()) == [real_release]
+    assert list(real_release.tags.names()) == ["Health"]
+    assert list(PressContact.objects.all()) == [real_contact]
+    assert Office.objects.filter(pk=real_contact.office_id).exists()
+    assert list(Page.objects.all()) == [real_page]
+    assert not Image.objects.exists()
+    assert not Tag.objects.filter(name="synthetic").exists()
+
+
+def test_generated_pages_render(client):
+    generate(releases=5, pages=2, images=1)
+    release = Release.objects.live().first()
+    assert client.get(release.get_absolute_url()).status_code == 200
+    assert client.get("/news/").status_code == 200
+    assert (
+        client.get(
+            Page.objects.filter(path__startswith="synthetic-pages/").last().get_absolute_url()
+        ).status_code
+        == 200
+    )

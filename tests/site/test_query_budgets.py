@@ -1,0 +1,106 @@
+"""Every public view runs a fixed number of queries, however much content there is."""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from contacts.models import Country
+from news.models import Release
+from pages.models import Page
+
+pytestmark = pytest.mark.django_db
+
+# The most queries each view runs once the site-wide fragments (menu, list counts, the next
+# scheduled change) are cached, as they are between two edits.
+BUDGETS = {
+    "home": 5,
+    "page": 6,
+    "newsroom": 6,
+    "newsroom page 2": 6,
+    "newsroom by kind": 6,
+    "newsroom by country": 6,
+    "newsroom by topic": 6,
+    "release": 8,
+    "countries": 4,
+    "country": 7,
+    "media contacts": 4,
+    "search": 10,  # releases, their facets, pages, countries, contacts; on PostgreSQL typo checks
+    "sitemap": 7,  # the index: one lastmod per section
+    "robots": 0,
+}
+
+
+def addresses():
+    release = Release.objects.live().filter(slug__startswith="synthetic-1-").order_by("pk").first()
+    country = release.dateline_country
+    return {
+        "home": "/",
+        "page": Page.objects.filter(path__startswith="synthetic-pages/").last().get_absolute_url(),
+        "newsroom": "/news/",
+        "newsroom page 2": "/news/?page=2",
+        "newsroom by kind": "/news/?kind=press-release",
+        "newsroom by country": f"/news/?country={country.slug}",
+        "newsroom by topic": "/news/?tag=synthetic",
+        "release": release.get_absolute_url(),
+        "countries": "/where-we-work/",
+        "country": country.get_absolute_url(),
+        "media contacts": "/media-contacts/",
+        "search": "/search/?q=assistance+families",
+        "sitemap": "/sitemap.xml",
+        "robots": "/robots.txt",
+    }
+
+
+# What an empty cache adds, once per edit: the content version, the next scheduled change
+# of pages and releases (two queries each), the menu, the section pages and the newsroom's
+# counts (the total with the calendar, countries, regions, topics).
+REBUILD_QUERIES = 11
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def query_counts(client):
+    """{view: (queries with an empty cache, queries once it is warm)}"""
+    counts = {}
+    for name, url in addresses().items():
+        cache.clear()
+        counts[name] = (count_queries(client, url), count_queries(client, url))
+    return counts
+
+
+@pytest.fixture
+def uncached(settings):
+    settings.PAGE_CACHE = False
+
+
+def test_query_counts_stay_the_same_from_5_to_105_releases(client, uncached):
+    call_command("generate_content", releases=5, seed=1, images=1, pages=2, verbosity=0)
+    shown, other = Release.objects.live().filter(slug__startswith="synthetic-1-").order_by("pk")[:2]
+    other.countries.add(shown.dateline_country)  # so that the release has related news
+    few = query_counts(client)
+    call_command("generate_content", releases=100, seed=2, images=1, pages=2, verbosity=0)
+    assert Release.objects.live().count() > 90
+    many = query_counts(client)
+    assert many == few
+    over_budget = {
+        name: (cold, warm)
+        for name, (cold, warm) in many.items()
+        if warm > BUDGETS[name] or cold > BUDGETS[name] + REBUILD_QUERIES
+    }
+    assert not over_budget, f"over budget: {over_budget}"
+
+
+def test_country_with_many_releases_keeps_its_budget(client, uncached):
+    call_command("generate_content", releases=120, seed=3, images=1, verbosity=0)
+    country = Country.objects.get(code="CN")
+    for release in Release.objects.all()[:60]:
+        release.countries.add(country)
+    client.get(country.get_absolute_url())
+    assert count_queries(client, country.get_absolute_url()) <= BUDGETS["country"]
