@@ -1,0 +1,107 @@
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+
+from tests.factories import country, make_contact, make_page, make_release
+
+pytestmark = pytest.mark.django_db
+
+STRICT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@pytest.fixture
+def public_urls():
+    contact = make_contact()
+    release = make_release("Migrants <b>helped</b>", contacts=[contact], tags=["Climate"])
+    page = make_page("Who we are")
+    return [
+        "/",
+        reverse("news:list"),
+        release.get_absolute_url(),
+        page.get_absolute_url(),
+        country("CN").get_absolute_url(),
+        reverse("contacts:countries"),
+        reverse("contacts:media"),
+        reverse("search") + "?q=migrants",
+    ]
+
+
+def test_public_pages_send_the_security_headers_over_https(client, public_urls):
+    for url in public_urls:
+        response = client.get(url, secure=True)
+        assert response.status_code == 200, url
+        assert response["Content-Security-Policy"] == STRICT_CSP
+        assert response["Strict-Transport-Security"] == (
+            "max-age=31536000; includeSubDomains; preload"
+        )
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+        assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_anonymous_public_pages_set_no_cookies(client, public_urls):
+    for url in public_urls:
+        response = client.get(url, secure=True)
+        assert not response.cookies, url
+        assert "Set-Cookie" not in response.headers, url
+
+
+def inline_code(html):
+    """Inline scripts, <style> blocks and style attributes: what a strict CSP refuses."""
+    soup = BeautifulSoup(html, "html.parser")
+    scripts = [
+        tag
+        for tag in soup.find_all("script")
+        if not tag.get("src") and tag.get("type") not in ("application/json", "application/ld+json")
+    ]
+    return scripts + soup.find_all("style") + soup.find_all(style=True)
+
+
+def test_public_pages_need_no_inline_script_or_style(client, public_urls):
+    for url in public_urls:
+        assert inline_code(client.get(url).content) == [], url
+
+
+def test_admin_pages_work_under_the_strict_policy(client, admin_client):
+    release = make_release()
+    response = client.get("/admin/login/", secure=True)
+    assert response["Content-Security-Policy"] == STRICT_CSP
+    assert inline_code(response.content) == []
+    for url in [
+        "/admin/",
+        "/admin/news/release/",
+        f"/admin/news/release/{release.pk}/change/",
+        "/admin/news/release/add/",
+        "/admin/pages/page/add/",
+        "/admin/contacts/presscontact/add/",
+    ]:
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Security-Policy"] == STRICT_CSP
+        assert inline_code(response.content) == [], url
+
+
+def test_admin_cookies_are_secure_http_only_and_same_site(client, django_user_model):
+    django_user_model.objects.create_superuser("editor", "editor@iom.int", "s3cret-pass")
+    login_page = client.get("/admin/login/", secure=True)
+    csrf_cookie = login_page.cookies["csrftoken"]
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {
+            "username": "editor",
+            "password": "s3cret-pass",
+            "csrfmiddlewaretoken": csrf_cookie.value,
+        },
+        secure=True,
+    )
+    assert response.status_code == 302
+    for cookie in (csrf_cookie, response.cookies["sessionid"]):
+        assert cookie["secure"] is True
+        assert cookie["httponly"] is True
+        assert cookie["samesite"] == "Lax"
