@@ -38,14 +38,18 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR")
 
 
-def user_id(request):
-    """The signed-in user's id if the request has already looked the user up, else None:
-    logging must never be what queries the database (it may be down)."""
+def user_id(request, look_up=False):
+    """The signed-in user's id, or None. Only errors (look_up=True) may query for it: a log
+    line must never be what fails or slows a request, and the database may be down."""
     user = getattr(request, "user", None)
-    user = getattr(user, "_wrapped", user)
-    if user is None or user is empty:
-        return None
-    return user.pk
+    if getattr(user, "_wrapped", None) is empty:
+        if not look_up:
+            return None
+        try:
+            return user.pk
+        except Exception:  # noqa: BLE001 - an error report must not raise a second error
+            return None
+    return getattr(user, "pk", None)
 
 
 class RequestIdMiddleware:
@@ -84,7 +88,9 @@ class RequestContextFilter(logging.Filter):
         record.request_id = getattr(request, "id", "-")
         record.method = getattr(request, "method", None)
         record.path = getattr(request, "path", None)
-        record.user_id = user_id(request) if request is not None else None
+        record.user_id = (
+            user_id(request, look_up=record.levelno >= logging.ERROR) if request else None
+        )
         return True
 
 
