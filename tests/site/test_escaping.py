@@ -6,7 +6,15 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from contacts.models import Office, Region
-from tests.factories import country, make_contact, make_image, make_office, make_page, make_release
+from tests.factories import (
+    country,
+    image_upload,
+    make_contact,
+    make_image,
+    make_office,
+    make_page,
+    make_release,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +52,13 @@ def hostile_content():
     Region.objects.filter(pk=china.region_id).update(name=f"Asia {BREAKOUT}")
     office = make_office(f"IOM Beijing {BREAKOUT}", country=china, city=SCRIPT)
     contact = make_contact(f"Jane {SCRIPT}", job_title=BREAKOUT, office=office, languages=SCRIPT)
-    image = make_image(f"Image {SCRIPT}", alt_text=BREAKOUT, caption=SCRIPT, credit=BREAKOUT)
+    image = make_image(
+        f"Image {SCRIPT}",
+        alt_text=BREAKOUT,
+        caption=SCRIPT,
+        credit=BREAKOUT,
+        file=image_upload(size=(120, 80)),
+    )
     release = make_release(
         f"Release {SCRIPT}",
         summary=f"Summary {BREAKOUT}",
