@@ -1,0 +1,82 @@
+"""Random and hostile requests to every public address: none may answer 500."""
+
+import os
+from urllib.parse import quote
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.factories import make_contact, make_page, make_release
+
+# {} takes a generated path segment.
+PUBLIC_ADDRESSES = [
+    "/",
+    "/search/",
+    "/news/",
+    "/news/{}/",
+    "/where-we-work/",
+    "/where-we-work/{}/",
+    "/media-contacts/",
+    "/robots.txt",
+    "/sitemap.xml",
+    "/{}/",
+    "/{}/{}/",
+    "/healthz",
+    "/readyz",
+    "/admin/login/",
+]
+KNOWN_PARAMETERS = ["q", "page", "kind", "country", "region", "tag", "year", "month", "language"]
+
+# Text of every kind, NUL bytes included, percent-encoded as a browser would send it...
+encoded_text = st.text(max_size=40).map(lambda text: quote(text, safe=""))
+# ...bytes that are not UTF-8 at all, percent-encoded...
+invalid_utf8 = st.binary(min_size=1, max_size=12).map(
+    lambda data: "".join(f"%{byte:02x}" for byte in data)
+)
+# ...and the odd huge value.
+huge = st.integers(min_value=1_000, max_value=50_000).map(lambda size: "9" * size)
+values = st.one_of(
+    encoded_text,
+    invalid_utf8,
+    huge,
+    st.sampled_from(["-1", "0", "abc", "%00", "1e9", "2024", "13", "press-release", "china"]),
+)
+names = st.one_of(st.sampled_from(KNOWN_PARAMETERS), encoded_text.filter(bool))
+queries = st.lists(st.tuples(names, values), max_size=5).map(
+    lambda pairs: "&".join(f"{name}={value}" for name, value in pairs)
+)
+segments = st.one_of(
+    st.sampled_from(["seeded-release", "seeded-page", "china", "news", "admin"]),
+    encoded_text.filter(bool),
+    invalid_utf8,
+)
+
+
+@st.composite
+def public_requests(draw):
+    address = draw(st.sampled_from(PUBLIC_ADDRESSES))
+    path = address.format(*(draw(segments) for _ in range(address.count("{}"))))
+    query = draw(queries)
+    return f"{path}?{query}" if query else path
+
+
+@pytest.fixture
+def seeded_site():
+    contact = make_contact("Ellen Wong")
+    make_release("Seeded", slug="seeded-release", contacts=[contact], tags=["Climate"])
+    make_page("Seeded page", slug="seeded-page")
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "120")),
+    deadline=None,
+    derandomize="CI" in os.environ,  # CI runs the same requests each time; locally they vary
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(request=public_requests(), method=st.sampled_from(["GET", "GET", "HEAD", "POST"]))
+def test_no_public_request_answers_500(client, seeded_site, request, method):
+    client.raise_request_exception = False
+    response = client.generic(method, request)
+    assert response.status_code < 500, (method, request, response.status_code)
