@@ -84,7 +84,8 @@ class RequestContextFilter(logging.Filter):
     """Adds the current request's id, method, path and user id to every record."""
 
     def filter(self, record):
-        request = current_request.get()
+        # Django logs 4xx answers after the middleware is done: that record carries the request.
+        request = current_request.get() or getattr(record, "request", None)
         record.request_id = getattr(request, "id", "-")
         record.method = getattr(request, "method", None)
         record.path = getattr(request, "path", None)
