@@ -62,9 +62,20 @@ def test_with_the_setting_a_signed_in_session_without_a_code_cannot_use_the_admi
     assert client.get("/admin/news/release/").status_code == 302
 
 
-def test_devices_are_managed_in_the_admin(admin_client):
-    response = admin_client.get("/admin/otp_totp/totpdevice/add/")
-    assert response.status_code == 200
+def test_devices_are_managed_in_the_admin(admin_client, django_user_model):
+    assert admin_client.get("/admin/otp_totp/totpdevice/add/").status_code == 200
+    device = TOTPDevice.objects.create(user=django_user_model.objects.get(), name="phone")
+    qr_code = admin_client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/")
+    assert qr_code.status_code == 200
+    assert qr_code["Content-Type"] == "image/svg+xml"
+
+
+def test_staff_without_device_permissions_cannot_read_the_secrets(client, editor):
+    device = TOTPDevice.objects.create(user=editor, name="phone")
+    editor.is_superuser = False
+    editor.save()
+    client.force_login(editor)
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code == 403
 
 
 def test_a_wrong_code_is_refused(client, editor, two_factor_admin):
