@@ -14,7 +14,6 @@ import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from django.conf import settings
 from django.utils.functional import empty
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -22,20 +21,6 @@ WELL_FORMED_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}")
 
 current_request = ContextVar("current_request", default=None)
 logger = logging.getLogger("iomsite.request")
-
-
-def client_ip(request):
-    """The visitor's address: the connection's own, or the one the trusted load balancers
-    in front of the app (DJANGO_TRUSTED_PROXY_COUNT of them) put in X-Forwarded-For."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = [
-        part.strip()
-        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if part.strip()
-    ]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
 
 
 def user_id(request, look_up=False):

@@ -219,7 +219,8 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
-AXES_CLIENT_IP_CALLABLE = "iomsite.request_logging.client_ip"
+AXES_CLIENT_IP_CALLABLE = "iomsite.login_throttle.client_ip"
+AXES_USERNAME_CALLABLE = "iomsite.login_throttle.attempted_username"
 # Lockouts are listed under "Access attempts" in the admin; logs keep no names or addresses.
 AXES_VERBOSE = False
 # How many proxies (load balancers) in front of the app append to X-Forwarded-For; 0 trusts

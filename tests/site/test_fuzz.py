@@ -61,6 +61,50 @@ def public_requests(draw):
     return f"{path}?{query}" if query else path
 
 
+ADMIN_ADDRESSES = [
+    "/admin/news/release/",
+    "/admin/pages/page/",
+    "/admin/pages/image/",
+    "/admin/contacts/country/",
+    "/admin/contacts/office/",
+    "/admin/contacts/presscontact/",
+    "/admin/news/release/{}/change/",
+    "/admin/pages/page/{}/history/",
+    "/admin/autocomplete/",
+]
+ADMIN_PARAMETERS = [
+    "q",
+    "o",
+    "p",
+    "e",
+    "all",
+    "state",
+    "kind",
+    "language",
+    "featured",
+    "publish_at__year",
+    "publish_at__month",
+    "_changelist_filters",
+    "app_label",
+    "model_name",
+    "field_name",
+    "term",
+    "page",
+    "status__exact",
+]
+admin_queries = st.lists(
+    st.tuples(st.one_of(st.sampled_from(ADMIN_PARAMETERS), names), values), max_size=4
+).map(lambda pairs: "&".join(f"{name}={value}" for name, value in pairs))
+
+
+@st.composite
+def admin_requests(draw):
+    address = draw(st.sampled_from(ADMIN_ADDRESSES))
+    path = address.format(*(draw(segments) for _ in range(address.count("{}"))))
+    query = draw(admin_queries)
+    return f"{path}?{query}" if query else path
+
+
 @pytest.fixture
 def seeded_site():
     contact = make_contact("Ellen Wong")
@@ -80,3 +124,17 @@ def test_no_public_request_answers_500(client, seeded_site, request, method):
     client.raise_request_exception = False
     response = client.generic(method, request)
     assert response.status_code < 500, (method, request, response.status_code)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "120")) // 2,
+    deadline=None,
+    derandomize="CI" in os.environ,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(request=admin_requests())
+def test_no_admin_list_or_form_request_answers_500(admin_client, seeded_site, request):
+    admin_client.raise_request_exception = False
+    response = admin_client.get(request)
+    assert response.status_code < 500, (request, response.status_code)

@@ -75,3 +75,26 @@ def test_the_address_comes_from_the_trusted_proxy_only(client, editor, settings)
             HTTP_X_FORWARDED_FOR="1.2.3.4, 192.0.2.77",
         )
     assert AccessAttempt.objects.get(username="nobody").ip_address == "192.0.2.77"
+
+
+@pytest.mark.parametrize(
+    "username", ["a" * 5000, "nul\x00byte", "é" * 300, "<script>alert(1)</script>", ""]
+)
+def test_hostile_sign_in_attempts_are_refused_not_failed(client, editor, username):
+    client.raise_request_exception = False
+    response = sign_in(client, username, "p" * 5000)
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_forged_forwarded_address_is_ignored(client, editor, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.raise_request_exception = False
+    response = client.post(
+        LOGIN,
+        {"username": "nobody", "password": "wrong"},
+        REMOTE_ADDR="192.0.2.9",
+        HTTP_X_FORWARDED_FOR="not-an-address",
+    )
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get(username="nobody").ip_address == "192.0.2.9"
