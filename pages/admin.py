@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .changelist import CheckedDatesChangeList
 from .models import Image, Page
 from .publishing import State
 
@@ -82,6 +83,9 @@ class PublishableAdmin(admin.ModelAdmin):
             when = timezone.localtime(obj.unpublish_at).strftime(" %d %b %Y %H:%M %Z")
         return format_html('<span class="state state-{}">{}{}</span>', state, state.label, when)
 
+    def get_changelist(self, request, **kwargs):
+        return CheckedDatesChangeList
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -157,6 +161,9 @@ class ImageAdmin(admin.ModelAdmin):
     def preview(self, obj):
         url = obj.rendition_url("wide")
         return format_html('<img src="{}" alt="{}" width="480">', url, obj.alt) if url else "—"
+
+    def get_changelist(self, request, **kwargs):
+        return CheckedDatesChangeList
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -105,3 +105,59 @@ def test_admin_cookies_are_secure_http_only_and_same_site(client, django_user_mo
         assert cookie["secure"] is True
         assert cookie["httponly"] is True
         assert cookie["samesite"] == "Lax"
+
+
+def observatory_score(response):
+    """The HTTP Observatory's header tests and modifiers (its scoring.md), for one response
+    served over HTTPS with only same-origin scripts (so redirection and SRI score 0)."""
+    penalties, bonuses = [], []
+    policy = {
+        directive.split()[0]: directive.split()[1:]
+        for directive in response.get("Content-Security-Policy", "").split(";")
+        if directive.strip()
+    }
+    script_sources = policy.get("script-src", policy.get("default-src", []))
+    style_sources = policy.get("style-src", policy.get("default-src", []))
+    if not policy:
+        penalties.append(25)
+    elif "'unsafe-inline'" in script_sources or "'unsafe-eval'" in script_sources:
+        penalties.append(20)
+    elif policy.get("default-src") == ["'none'"] and "'unsafe-inline'" not in style_sources:
+        bonuses.append(10)
+    cookies = list(response.cookies.values())
+    if cookies:
+        if not all(cookie["secure"] for cookie in cookies):
+            penalties.append(20)
+        elif all(cookie["samesite"] for cookie in cookies) and all(
+            cookie["httponly"] for cookie in cookies if cookie.key in ("sessionid", "csrftoken")
+        ):
+            bonuses.append(5)
+    if response.get("Referrer-Policy") in (
+        "no-referrer",
+        "same-origin",
+        "strict-origin",
+        "strict-origin-when-cross-origin",
+    ):
+        bonuses.append(5)
+    max_age = response.get("Strict-Transport-Security", "").partition("max-age=")[2]
+    max_age = int(max_age.split(";")[0] or 0)
+    if max_age == 0:
+        penalties.append(20)
+    elif max_age < 15_768_000:
+        penalties.append(10)
+    if response.get("X-Content-Type-Options") != "nosniff":
+        penalties.append(5)
+    if policy.get("frame-ancestors") in (["'none'"], ["'self'"]):
+        bonuses.append(5)
+    elif response.get("X-Frame-Options") not in ("DENY", "SAMEORIGIN"):
+        penalties.append(20)
+    score = 100 - sum(penalties)
+    return score + sum(bonuses) if score >= 90 else score
+
+
+def test_home_release_and_admin_sign_in_score_a_plus(client, public_urls):
+    """A+ is a score of 100 or more."""
+    release_url = public_urls[2]
+    for url in ["/", release_url, "/admin/login/"]:
+        assert observatory_score(client.get(url, secure=True)) >= 100, url
+    assert observatory_score(client.get("/admin/login/", secure=True)) == 115

@@ -1,0 +1,22 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "publish_at__year=9999",
+        "publish_at__year=" + "9" * 40,
+        "publish_at__year=2020&publish_at__month=" + "9" * 40,
+        "publish_at__year=2020&publish_at__month=2&publish_at__day=30",
+    ],
+)
+def test_out_of_range_date_drill_downs_are_bad_lookups_not_errors(admin_client, query):
+    for path in ("news/release", "pages/image"):
+        query_for_model = (
+            query.replace("publish_at", "uploaded_at") if path == "pages/image" else query
+        )
+        response = admin_client.get(f"/admin/{path}/?{query_for_model}")
+        assert response.status_code == 302
+        assert response["Location"].endswith("?e=1")
