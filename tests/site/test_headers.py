@@ -1,7 +1,9 @@
 import pytest
 from bs4 import BeautifulSoup
+from django.test import Client
 from django.urls import reverse
 
+from contacts.models import Region
 from tests.factories import country, make_contact, make_page, make_release
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +163,32 @@ def test_home_release_and_admin_sign_in_score_a_plus(client, public_urls):
     for url in ["/", release_url, "/admin/login/"]:
         assert observatory_score(client.get(url, secure=True)) >= 100, url
     assert observatory_score(client.get("/admin/login/", secure=True)) == 115
+
+
+def form_token(response):
+    soup = BeautifulSoup(response.content, "html.parser")
+    return soup.find("input", {"name": "csrfmiddlewaretoken"})["value"]
+
+
+def test_admin_forms_work_with_csrf_checks_and_an_http_only_csrf_cookie(django_user_model):
+    django_user_model.objects.create_superuser("editor", "editor@iom.int", "s3cret-pass")
+    browser = Client(enforce_csrf_checks=True)
+    login_page = browser.get("/admin/login/")
+    credentials = {"username": "editor", "password": "s3cret-pass"}
+    assert browser.post("/admin/login/", credentials).status_code == 403  # no token
+    response = browser.post(
+        "/admin/login/", credentials | {"csrfmiddlewaretoken": form_token(login_page)}
+    )
+    assert response.status_code == 302
+    add_form = browser.get("/admin/contacts/region/add/")
+    response = browser.post(
+        "/admin/contacts/region/add/",
+        {
+            "name": "Middle East",
+            "slug": "middle-east",
+            "sort_order": 6,
+            "csrfmiddlewaretoken": form_token(add_form),
+        },
+    )
+    assert response.status_code == 302
+    assert Region.objects.filter(slug="middle-east").exists()
