@@ -238,8 +238,6 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    # Load balancers probe over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # One JSON object a line on standard error, each with the request id of the request it was
 # written in; DJANGO_LOG_FORMAT=text for people reading a terminal.

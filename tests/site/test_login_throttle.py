@@ -55,6 +55,7 @@ def test_lockout_reads_the_same_for_unknown_and_known_accounts(client, editor):
     assert known.status_code == unknown.status_code == 429
     assert known.content == unknown.content
     assert b"editor" not in known.content
+    assert b"Sign-in paused" in known.content
 
 
 def test_a_successful_sign_in_before_the_limit_clears_the_failures(client, editor):
