@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pages.models import Image
 from tests.factories import image_upload
@@ -72,3 +73,29 @@ def test_local_media_is_served_with_safe_headers(client, media_files):
 def test_local_media_cannot_climb_out_of_the_media_folder(client, media_files):
     for url in ("/media/../settings.py", "/media/%2e%2e/%2e%2e/etc/passwd", "/media/%2fetc/passwd"):
         assert client.get(url).status_code in (400, 404), url
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("photo.jpg", b"<html><script>alert(1)</script></html>"),
+        ("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"),
+        ("photo.jpg.html", b"<script>alert(1)</script>"),
+    ],
+)
+def test_files_that_are_not_images_are_refused_and_not_stored(admin_client, name, content):
+    before = {path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()}
+    response = admin_client.post(
+        "/admin/pages/image/add/",
+        {
+            "file": SimpleUploadedFile(name, content, content_type="image/jpeg"),
+            "title": "Upload",
+            "alt_text": "A field",
+            "focal_x": 50,
+            "focal_y": 50,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["file"]
+    assert not Image.objects.exists()
+    assert {path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()} == before

@@ -71,6 +71,10 @@ ADMIN_ADDRESSES = [
     "/admin/news/release/{}/change/",
     "/admin/pages/page/{}/history/",
     "/admin/autocomplete/",
+    "/admin/news/release/add/",
+    "/admin/pages/page/add/",
+    "/admin/contacts/presscontact/add/",
+    "/admin/r/{}/{}/",
 ]
 ADMIN_PARAMETERS = [
     "q",
