@@ -228,7 +228,7 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 # Staff must enter a one-time code from an authenticator app (TOTP devices, set up in the admin).
 ADMIN_REQUIRE_2FA = env_bool("DJANGO_ADMIN_REQUIRE_2FA")
-OTP_TOTP_ISSUER = os.environ.get("SITE_SHORT_NAME", "IOM") + " website"
+OTP_TOTP_ISSUER = f"{SITE_SHORT_NAME} website"
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
