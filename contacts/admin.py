@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from pages.autocomplete import CheckedAutocompleteAdmin
+
 from .models import Country, Office, PressContact, Region
 
 
@@ -23,7 +25,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(CheckedAutocompleteAdmin, admin.ModelAdmin):
     list_display = ["name", "kind", "country", "city", "email", "phone"]
     list_filter = ["kind", "country__region"]
     list_select_related = ["country"]
@@ -32,7 +34,7 @@ class OfficeAdmin(admin.ModelAdmin):
 
 
 @admin.register(PressContact)
-class PressContactAdmin(admin.ModelAdmin):
+class PressContactAdmin(CheckedAutocompleteAdmin, admin.ModelAdmin):
     list_display = ["name", "job_title", "office", "email", "phone_display", "active"]
     list_filter = ["active", "office__country__region"]
     list_select_related = ["office"]

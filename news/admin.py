@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
 
 from pages.admin import PublishableAdmin, PublishingStateFilter
+from pages.autocomplete import CheckedAutocompleteAdmin
 
 from .models import Release, ReleaseContact
+from .tagging import CheckedTagField
 
 
-class ReleaseContactInline(admin.TabularInline):
+class ReleaseContactInline(CheckedAutocompleteAdmin, admin.TabularInline):
     model = ReleaseContact
     autocomplete_fields = ["contact"]
     extra = 1
@@ -37,6 +40,7 @@ class ReleaseAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["dateline_country", "countries", "image", "translation_of"]
     inlines = [ReleaseContactInline]
+    formfield_overrides = {TaggableManager: {"form_class": CheckedTagField}}
     show_full_result_count = False
     fieldsets = [
         (

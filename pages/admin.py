@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .autocomplete import CheckedAutocompleteAdmin
 from .changelist import CheckedDatesChangeList
 from .models import Image, Page
 from .publishing import State
@@ -51,7 +52,7 @@ def unpublish(modeladmin, request, queryset):
     )
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class PublishableAdmin(CheckedAutocompleteAdmin, admin.ModelAdmin):
     """What every publishable model's admin shares: state badges, filters, bulk actions,
     and stamping who created and last changed a record."""
 

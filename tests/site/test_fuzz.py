@@ -142,3 +142,51 @@ def test_no_admin_list_or_form_request_answers_500(admin_client, seeded_site, re
     admin_client.raise_request_exception = False
     response = admin_client.get(request)
     assert response.status_code < 500, (request, response.status_code)
+
+
+ADMIN_FORMS = {
+    "/admin/news/release/add/": [
+        "title", "slug", "kind", "dateline_country", "dateline", "summary", "body", "tags",
+        "countries", "status", "publish_at_0", "publish_at_1", "unpublish_at_0", "language",
+        "translation_of", "featured", "image",
+    ],
+    "/admin/pages/page/add/": [
+        "title", "slug", "parent", "summary", "body", "status", "publish_at_0", "menu_title",
+        "sort_order", "seo_title", "search_description", "template_name", "hero_image",
+    ],
+    "/admin/contacts/presscontact/add/": [
+        "name", "job_title", "office", "email", "phone", "mobile", "languages", "active",
+    ],
+    "/admin/contacts/office/add/": ["name", "kind", "country", "city", "email", "phone"],
+    "/admin/contacts/country/add/": ["name", "code", "slug", "region", "member_since", "body"],
+    "/admin/contacts/region/add/": ["name", "slug", "sort_order"],
+}  # fmt: skip
+form_values = st.one_of(
+    st.text(max_size=60),
+    st.text(max_size=3000),
+    st.sampled_from(["", "1", "-1", "99999999999999999999", "published", "en", "CN", "+41227179111",
+                     "2024-02-30", "25:61", "a@b.c", "<script>alert(1)</script>", "1,2,abc"]),
+)  # fmt: skip
+
+
+@st.composite
+def admin_posts(draw):
+    url = draw(st.sampled_from(list(ADMIN_FORMS)))
+    fields = {name: draw(form_values) for name in ADMIN_FORMS[url]}
+    fields |= {"release_contacts-TOTAL_FORMS": "0", "release_contacts-INITIAL_FORMS": "0"}
+    return url, fields
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "120")) // 2,
+    deadline=None,
+    derandomize="CI" in os.environ,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(post=admin_posts())
+def test_no_admin_form_post_answers_500(admin_client, seeded_site, post):
+    admin_client.raise_request_exception = False
+    url, fields = post
+    response = admin_client.post(url, fields)
+    assert response.status_code in (200, 302), (url, fields, response.status_code)
