@@ -8,6 +8,7 @@ DJANGO_SECRET_KEY, DATABASE_URL) and a migrated database with the demo content.
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -18,7 +19,15 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 HOST = "127.0.0.1"
-PORT = int(os.environ.get("LOAD_PORT", "8765"))
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = int(os.environ.get("LOAD_PORT", 0)) or free_port()
 SECONDS = float(os.environ.get("LOAD_SECONDS", "10"))
 THREADS = int(os.environ.get("LOAD_THREADS", "8"))
 BASE = f"http://{HOST}:{PORT}"
@@ -53,10 +62,11 @@ def fetch(path):
         return 599, b""  # refused or timed out: counts as a server error
 
 
-def wait_until_up(server):
+def wait_until_up(server, server_log):
     for _ in range(100):
         if server.poll() is not None:
-            sys.exit("gunicorn exited before answering")
+            server_log.seek(0)
+            sys.exit("gunicorn exited before answering:\n" + server_log.read()[-3000:])
         if fetch("/healthz")[0] == 200:
             return
         time.sleep(0.1)
@@ -92,7 +102,7 @@ def main():
         stdout=server_log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
-        wait_until_up(server)
+        wait_until_up(server, server_log)
         paths = public_paths()
         started = time.monotonic()
         deadline = started + SECONDS

@@ -20,8 +20,15 @@ import urllib.error
 import urllib.request
 from urllib.parse import urlsplit, urlunsplit
 
-APP_PORT = int(os.environ.get("DRILL_APP_PORT", "8766"))
-RELAY_PORT = int(os.environ.get("DRILL_RELAY_PORT", "15432"))
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+APP_PORT = free_port()
+RELAY_PORT = free_port()
 CLOSED_PORT = 1  # nothing listens there: Redis is down from the start
 HEADERS = {"X-Forwarded-Proto": "https", "Host": "localhost"}
 
@@ -99,9 +106,12 @@ def main():
          "--bind", f"127.0.0.1:{APP_PORT}", "--log-level", "warning"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
+    # The worker logs of an outage are long and expected: this script prints what it checks.
     results = []
     try:
         for _ in range(100):
+            if server.poll() is not None:
+                sys.exit("gunicorn exited before answering")
             try:
                 if fetch("/healthz")[0] == 200:
                     break
