@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from pages.autocomplete import CheckedAutocompleteAdmin
 from pages.versions import HistoryAdmin
 
 from .models import Country, Office, PressContact, Region
@@ -25,7 +26,7 @@ class CountryAdmin(HistoryAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(HistoryAdmin):
+class OfficeAdmin(CheckedAutocompleteAdmin, HistoryAdmin):
     list_display = ["name", "kind", "country", "city", "email", "phone"]
     list_filter = ["kind", "country__region"]
     list_select_related = ["country"]
@@ -34,7 +35,7 @@ class OfficeAdmin(HistoryAdmin):
 
 
 @admin.register(PressContact)
-class PressContactAdmin(HistoryAdmin):
+class PressContactAdmin(CheckedAutocompleteAdmin, HistoryAdmin):
     list_display = ["name", "job_title", "office", "email", "phone_display", "active"]
     list_filter = ["active", "office__country__region"]
     list_select_related = ["office"]

@@ -16,7 +16,6 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_max_age, patch_cache_control
@@ -128,24 +127,3 @@ class PageCacheMiddleware:
         # What is left of the entry's life is what a browser or CDN may keep it for.
         self.add_public_headers(response, max(1, entry["expires"] - now.timestamp()))
         return response
-
-
-class ReusingRedisCacheClient(RedisCacheClient):
-    """Django builds a new redis.Redis object (command tables and all) for every cache call;
-    one per connection pool does, as they are thread-safe. That halves a cached page's cost."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        if id(pool) not in self._clients:
-            self._clients[id(pool)] = self._client(connection_pool=pool)
-        return self._clients[id(pool)]
-
-
-class SharedRedisCache(RedisCache):
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = ReusingRedisCacheClient

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -76,6 +77,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_prose_editor",
     "reversion",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "pages",
     "contacts",
     "news",
@@ -83,8 +87,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Load balancer probes: answered before host checks, HTTPS redirects and logging.
+    "iomsite.health.HealthCheckMiddleware",
+    "iomsite.request_logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "iomsite.headers.PermissionsPolicyMiddleware",
+    "iomsite.faults.DatabaseUnavailableMiddleware",
     "iomsite.middleware.RejectMalformedRequestMiddleware",
     # ETag/304 outside the page cache, so that cached pages are answered with 304 too.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -93,9 +103,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pages.middleware.SlugRedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "iomsite.urls"
@@ -130,9 +143,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "iomsite.cache.SharedRedisCache",
+            # Django's RedisCache, but an unreachable Redis is a cache miss, not a 500.
+            "BACKEND": "iomsite.redis_cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "iomsite",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -153,6 +168,12 @@ PAGE_CACHE_SECONDS = 3600
 PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "60"))
 PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "60"))
 PAGE_CACHE_EXCLUDED_PATHS = ("/admin/",)
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account or address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -192,6 +213,60 @@ TAGGIT_CASE_INSENSITIVE = True
 SITE_NAME = os.environ.get("SITE_NAME", "International Organization for Migration")
 SITE_SHORT_NAME = os.environ.get("SITE_SHORT_NAME", "IOM")
 
+# Media uploads: names are cleaned and given a random suffix (see iomsite/storage.py).
+STORAGES = {
+    "default": {"BACKEND": "iomsite.storage.MediaStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Response headers. No page needs inline scripts or styles, nor anything from another origin;
+# a view that ever needs an inline script gets CSP.NONCE through @csp_override.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    # The nonce appears only where a page uses one: the admin's import map for the rich-text
+    # editor. Public pages use none, so their policy is plain 'self'.
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# The admin never reads the CSRF cookie from JavaScript, so scripts need not see it either.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Admin sign-in: after AXES_FAILURE_LIMIT failures, the account and the address are each
+# refused for AXES_COOLOFF_TIME hours, with one answer whether the account exists or not.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.25
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "iomsite.login_throttle.client_ip"
+AXES_USERNAME_CALLABLE = "iomsite.login_throttle.attempted_username"
+# Lockouts are listed under "Access attempts" in the admin; logs keep no names or addresses.
+AXES_VERBOSE = False
+# How many proxies (load balancers) in front of the app append to X-Forwarded-For; 0 trusts
+# only the connection's own address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# Staff must enter a one-time code from an authenticator app (TOTP devices, set up in the admin).
+ADMIN_REQUIRE_2FA = env_bool("DJANGO_ADMIN_REQUIRE_2FA")
+OTP_TOTP_ISSUER = f"{SITE_SHORT_NAME} website"
+
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
@@ -201,9 +276,28 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# One JSON object a line on standard error, each with the request id of the request it was
+# written in; DJANGO_LOG_FORMAT=text for people reading a terminal.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "iomsite.request_logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "iomsite.request_logging.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Through the root handler only: Django's own console handler would print twice.
+        "django": {"handlers": [], "level": "INFO"},
+        # Every request is logged once already, by RequestIdMiddleware.
+        "django.server": {"level": "WARNING"},
+    },
 }

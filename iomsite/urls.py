@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import index, sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import views
 from .sitemaps import news_sitemap, sitemaps
@@ -25,12 +25,18 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from .media import serve_media
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns.append(re_path(r"^media/(?P<path>.+)$", serve_media))
 
 # Last, so that every other address wins over a page of the same name.
 urlpatterns.append(path("", include("pages.urls")))
+
+if settings.ADMIN_REQUIRE_2FA:
+    # Staff sign in with a one-time code from a TOTP device (added under "TOTP devices").
+    from django_otp.admin import OTPAdminSite
+
+    admin.site.__class__ = OTPAdminSite
 
 admin.site.site_header = f"{settings.SITE_SHORT_NAME} website"
 admin.site.site_title = f"{settings.SITE_SHORT_NAME} website admin"

@@ -12,10 +12,12 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from pages.admin import PublishableAdmin, PublishingStateFilter
+from pages.autocomplete import CheckedAutocompleteAdmin
 from pages.preview import PreviewMixin
 from pages.publishing import State
 
 from .models import EMBARGO_LINK_LIFETIME, EmbargoLink, Release, ReleaseContact
+from .tagging import CheckedTagField
 from .views import render_release
 
 
@@ -32,7 +34,7 @@ class TagAutocompleteWidget(TagWidget):
         css = {"screen": ["admin/css/vendor/select2/select2.css", "admin/css/autocomplete.css"]}
 
 
-class ReleaseContactInline(admin.TabularInline):
+class ReleaseContactInline(CheckedAutocompleteAdmin, admin.TabularInline):
     model = ReleaseContact
     autocomplete_fields = ["contact"]
     extra = 1
@@ -168,6 +170,7 @@ class ReleaseAdmin(PreviewMixin, PublishableAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["dateline_country", "countries", "image", "translation_of"]
     inlines = [ReleaseContactInline, EmbargoLinkInline]
+    formfield_overrides = {TaggableManager: {"form_class": CheckedTagField}}
     show_full_result_count = False
     fieldsets = [
         (

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.models import Version
 
+from .autocomplete import CheckedAutocompleteAdmin
+from .changelist import CheckedDatesChangeList
 from .forms import PublishableAdminForm
 from .images import LibraryImageFormField
 from .models import Image, Page, SlugRedirect
@@ -62,7 +64,7 @@ def unpublish(modeladmin, request, queryset):
     )
 
 
-class PublishableAdmin(HistoryAdmin):
+class PublishableAdmin(CheckedAutocompleteAdmin, HistoryAdmin):
     """What every publishable model's admin shares: state badges, filters, bulk actions,
     versions, publishing only for publishers, refusing stale saves, and stamping who
     created and last changed a record."""
@@ -149,6 +151,9 @@ class PublishableAdmin(HistoryAdmin):
         form.locked_fields = self.locked_publishing_fields(request, obj)
         return form
 
+    def get_changelist(self, request, **kwargs):
+        return CheckedDatesChangeList
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -229,6 +234,9 @@ class ImageAdmin(HistoryAdmin):
     def preview(self, obj):
         url = obj.rendition_url("wide")
         return format_html('<img src="{}" alt="{}" width="480">', url, obj.alt) if url else "—"
+
+    def get_changelist(self, request, **kwargs):
+        return CheckedDatesChangeList
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -124,16 +124,23 @@ class HistoryAdmin(VersionAdmin):
         )
         return [compare, *super().get_urls()]
 
-    def _changeable_object(self, request, object_id):
+    def _permitted_object(self, request, object_id, may_change=True):
+        """The object, if the user may change it (or, for reading its history, view it)."""
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             raise Http404
-        if not self.has_change_permission(request, obj):
+        allowed = (
+            self.has_change_permission(request, obj)
+            if may_change
+            else self.has_view_or_change_permission(request, obj)
+        )
+        if not allowed:
             raise PermissionDenied
         return obj
 
     def history_view(self, request, object_id, extra_context=None):
-        obj = self._changeable_object(request, object_id)
+        # Reading who changed what is open to viewers, as in Django's own history.
+        obj = self._permitted_object(request, object_id, may_change=False)
         versions = Version.objects.get_for_object(obj).select_related("revision__user")
         context = {"versions": versions, **(extra_context or {})}
         return super().history_view(request, object_id, context)
@@ -143,7 +150,7 @@ class HistoryAdmin(VersionAdmin):
         return None
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        obj = self._changeable_object(request, object_id)
+        obj = self._permitted_object(request, object_id)
         if refused := self.refuse_restore(request, version_id, obj):
             return refused
         return super().revision_view(request, object_id, version_id, extra_context)
@@ -161,7 +168,7 @@ class HistoryAdmin(VersionAdmin):
         return super().recover_view(request, version_id, extra_context)
 
     def compare_view(self, request, object_id):
-        obj = self._changeable_object(request, object_id)
+        obj = self._permitted_object(request, object_id, may_change=False)
         versions = Version.objects.get_for_object(obj).select_related("revision__user")
         try:
             old = get_object_or_404(versions, pk=int(request.GET.get("from", "")))

@@ -13,7 +13,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="iomsite-test-media-")
 SECURE_SSL_REDIRECT = False
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "iomsite.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Query budgets measure the views; tests/site/test_page_cache.py turns the page cache on.

@@ -73,7 +73,15 @@ def load_countries(apps, schema_editor):
     )
 
 
+def unload_countries(apps, schema_editor):
+    """Remove what load_countries added; records still pointing at a country stop it (PROTECT)."""
+    Country = apps.get_model("contacts", "Country")
+    Region = apps.get_model("contacts", "Region")
+    Country.objects.filter(code__in=[country.alpha_2 for country in pycountry.countries]).delete()
+    Region.objects.filter(name__in={name for name, _ in REGIONS.values()}, countries=None).delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [("contacts", "0001_initial")]
 
-    operations = [migrations.RunPython(load_countries, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(load_countries, unload_countries)]

@@ -5,7 +5,7 @@ from news.models import Release
 from tests.browser.conftest import log_in
 from tests.factories import make_page, make_release
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.browser
 
 
 def test_topics_are_picked_from_existing_tags_or_typed_new(site, new_page):
