@@ -44,3 +44,23 @@ def test_keyboard_users_reach_the_sub_pages_in_the_main_menu(site, new_page):
     assert submenu_link.is_visible()
     page.keyboard.press("Enter")
     page.wait_for_url("**/our-work/what-we-do/")
+
+
+def test_the_rich_text_editor_runs_under_the_strict_content_security_policy(site, new_page):
+    release = make_release("Editor check", body="<p>Migration flows.</p>")
+    user = User.objects.create_superuser("chief", "chief@iom.int", "pass")
+    page = new_page()
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if ("Content Security Policy" in message.text) else None
+        ),
+    )
+    log_in(page, site, user)
+    page.goto(f"{site.url}/admin/news/release/{release.pk}/change/")
+    page.wait_for_selector(".prose-menubar__button")
+    assert page.locator("[contenteditable=true].ProseMirror").inner_text().strip() == (
+        "Migration flows."
+    )
+    assert refused == []
