@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "iomsite.headers.PermissionsPolicyMiddleware",
+    "iomsite.headers.AdminStylesPolicyMiddleware",
     "iomsite.faults.DatabaseUnavailableMiddleware",
     "iomsite.middleware.RejectMalformedRequestMiddleware",
     # ETag/304 outside the page cache, so that cached pages are answered with 304 too.
@@ -236,6 +237,8 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+ADMIN_PATH = "admin/"
+ADMIN_CSP = {**SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

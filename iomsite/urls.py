@@ -8,7 +8,7 @@ from .sitemaps import news_sitemap, sitemaps
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("search/", views.search, name="search"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(
