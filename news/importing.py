@@ -77,6 +77,9 @@ class ReleaseImporter:
             fold(office.city): office.country
             for office in Office.objects.select_related("country").exclude(city="")
         }
+        # Contacts already in the database, by email: a batch names the same few people often.
+        # Only rows read from the database go in, never ones a failed file may roll back.
+        self.stored_contacts = {}
 
     def import_path(self, path):
         """Import one file; returns one result per release it holds. Never raises for bad data."""
@@ -238,8 +241,12 @@ class ReleaseImporter:
         if not data.get("email"):
             result.warnings.append(f"Contact {data['name']} has no email address; not linked")
             return None
-        contact = PressContact.objects.filter(email=data["email"].lower()).first()
+        email = data["email"].lower()
+        contact = self.stored_contacts.get(email)
+        if contact is None:
+            contact = PressContact.objects.filter(email=email).first()
         if contact:
+            self.stored_contacts[email] = contact
             return contact
         contact = PressContact(
             name=data["name"],

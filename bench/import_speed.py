@@ -1,0 +1,61 @@
+"""How fast `import_releases` takes old captures: writes N captures shaped like the seed (each
+with its own title, dateline country and press contact) and imports them into a fresh database.
+
+    .venv/bin/python bench/import_speed.py [--files 10000] [--database-url postgres://...]
+
+Without --database-url it uses a throwaway SQLite file. Prints files per second.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "iomsite" / "demo" / "seed_release.txt"
+PLACES = ["China", "Sénégal", "Geneva", "Cox's Bazar, Bangladesh", "Peru", "Türkiye", "Chine"]
+
+
+def write_captures(folder, count):
+    seed = SEED.read_text()
+    title = "Director General launches EU-China migration and mobility seminar in Beijing"
+    for number in range(count):
+        place = PLACES[number % len(PLACES)]
+        text = (
+            seed.replace(title, f"{title} ({number})")
+            .replace("\nChina - ", f"\n{place} - ")
+            .replace("ewong@iom.int", f"press{number % 500}@iom.int")
+        )
+        (folder / f"{number // 1000:02d}").mkdir(exist_ok=True)
+        (folder / f"{number // 1000:02d}" / f"release-{number}.txt").write_text(text)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="iomsite-import-bench-") as temporary:
+        folder = Path(temporary)
+        (folder / "captures").mkdir()
+        write_captures(folder / "captures", args.files)
+        env = {
+            **os.environ,
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}",
+        }
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True)
+        started = time.perf_counter()
+        subprocess.run(
+            [*manage, "import_releases", str(folder / "captures"), "-v", "0"], env=env, check=True
+        )
+        seconds = time.perf_counter() - started
+    print(f"{args.files} files imported in {seconds:.1f} s: {args.files / seconds:.0f} files/s")
+
+
+if __name__ == "__main__":
+    main()
