@@ -127,7 +127,7 @@ def test_public_views_use_a_constant_number_of_queries(client, django_assert_max
         "/where-we-work/": 1,
         "/where-we-work/china/": 4,
         "/media-contacts/": 1,
-        "/search/?q=release": 8,
+        "/search/?q=release": 10,  # on PostgreSQL a one-word query also checks for typos
     }
     for url in budgets:
         assert client.get(url).status_code == 200, url
