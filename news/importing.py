@@ -170,12 +170,13 @@ class ReleaseImporter:
                 result.status = "updated" if release else "created"
                 if release and release.source_hash == digest:
                     result.status = "unchanged"
+                    result.contacts = list(
+                        release.release_contacts.values_list("contact__email", flat=True)
+                    )
                 else:
+                    new = release is None
                     release = self._write(release, fields, digest, keep_status)
-                    release.countries.set(countries)
-                    release.sync_countries()
-                    release.tags.set(tags, clear=True)
-                    self._link_contacts(release, contacts, result)
+                    self._link_related(release, new, countries, tags, contacts, result)
         except (ValidationError, DatabaseError) as error:
             result.status = "failed"
             result.errors.append(_describe(error))
@@ -186,7 +187,6 @@ class ReleaseImporter:
         result.dateline = release.dateline_text
         result.country = release.dateline_country.code if release.dateline_country else ""
         result.language = release.language
-        result.contacts = list(release.release_contacts.values_list("contact__email", flat=True))
         return result
 
     def _write(self, release, fields, digest, keep_status):
@@ -226,14 +226,25 @@ class ReleaseImporter:
                 return country
         return None
 
-    def _link_contacts(self, release, contacts, result):
-        ReleaseContact.objects.filter(release=release).delete()
+    def _link_related(self, release, new, countries, tags, contacts, result):
+        """Countries (the dateline's included), topics and press contacts, as the file says.
+        A new release has none yet, so nothing needs clearing: a few queries less per file."""
+        countries = {*countries, *([release.dateline_country] if release.dateline_country else [])}
+        if new:
+            release.countries.add(*countries)
+            if tags:
+                release.tags.add(*tags)
+        else:
+            release.countries.set(countries)
+            release.tags.set(tags, clear=True)
+            ReleaseContact.objects.filter(release=release).delete()
         links = []
         for order, data in enumerate(contacts):
             contact = self._contact_for(data, result)
             if contact and contact.pk not in {link.contact_id for link in links}:
                 links.append(ReleaseContact(release=release, contact=contact, sort_order=order))
         ReleaseContact.objects.bulk_create(links)
+        result.contacts = [link.contact.email for link in links]
 
     def _contact_for(self, data, result):
         """The press contact with this email, created if new. Existing contacts are left as
