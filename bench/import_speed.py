@@ -44,7 +44,9 @@ def main():
         write_captures(folder / "captures", args.files)
         env = {
             **os.environ,
-            "DJANGO_DEBUG": "1",
+            # As operators run it: debug off (debug keeps every query in memory).
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "import-benchmark-only"),
             "DATABASE_URL": args.database_url or f"sqlite:///{folder / 'bench.sqlite3'}",
         }
         manage = [sys.executable, str(ROOT / "manage.py")]

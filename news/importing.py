@@ -199,7 +199,12 @@ class ReleaseImporter:
         if not keep_status and self.publish:
             release.status = Status.PUBLISHED
             release.publish_at = release.publish_at or timezone.now()
-        release.full_clean(validate_unique=False, validate_constraints=False)
+        # The related rows were just read from the database: no need to check they exist.
+        release.full_clean(
+            exclude=["dateline_country", "image", "translation_of"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
         release.save()
         return release
 
@@ -231,7 +236,11 @@ class ReleaseImporter:
         A new release has none yet, so nothing needs clearing: a few queries less per file."""
         countries = {*countries, *([release.dateline_country] if release.dateline_country else [])}
         if new:
-            release.countries.add(*countries)
+            # Straight into the link table: add() would first read what is there.
+            through = Release.countries.through
+            through.objects.bulk_create(
+                through(release=release, country=country) for country in countries
+            )
             if tags:
                 release.tags.add(*tags)
         else:
