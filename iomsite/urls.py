@@ -11,6 +11,7 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("search/", views.search, name="search"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon),
     path(
         "sitemap.xml",
         index,

@@ -1,5 +1,6 @@
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -53,3 +54,8 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap-news'))}",
     ]
     return TemplateResponse(request, "robots.txt", {"lines": lines}, content_type="text/plain")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page, the admin's included; ours is an SVG."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

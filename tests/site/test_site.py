@@ -54,6 +54,11 @@ def test_robots_and_sitemap(client):
     assert "/news/public-release/" in client.get("/sitemap-releases.xml").content.decode()
 
 
+def test_favicon_ico_leads_to_the_svg_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("img/favicon.svg")
+
+
 def test_load_demo_builds_the_seed_site_once(client):
     call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)
