@@ -241,14 +241,19 @@ def countries():
     return Country.objects.select_related("region").order_by("name", "code")
 
 
+def filtered_by_slug(request, queryset, param, model, lookup):
+    """The queryset narrowed to `?param=<slug>`; 404 when the slug names nothing."""
+    slug = slug_param(request, param)
+    if not slug:
+        return queryset
+    if not model.objects.filter(slug=slug).exists():
+        raise ApiError(404, f"Unknown {model._meta.verbose_name}.")
+    return queryset.filter(**{lookup: slug})
+
+
 @api_view
 def country_list(request):
-    queryset = countries()
-    region = slug_param(request, "region")
-    if region:
-        if not Region.objects.filter(slug=region).exists():
-            raise ApiError(404, "Unknown region.")
-        queryset = queryset.filter(region__slug=region)
+    queryset = filtered_by_slug(request, countries(), "region", Region, "region__slug")
     return paginated(request, queryset, country_data)
 
 
@@ -262,14 +267,13 @@ def country_detail(request, key):
 
 @api_view
 def contact_list(request):
-    queryset = (
-        PressContact.objects.active().select_related("office__country").order_by("name", "id")
+    queryset = filtered_by_slug(
+        request,
+        PressContact.objects.active().select_related("office__country").order_by("name", "id"),
+        "country",
+        Country,
+        "office__country__slug",
     )
-    country = slug_param(request, "country")
-    if country:
-        if not Country.objects.filter(slug=country).exists():
-            raise ApiError(404, "Unknown country.")
-        queryset = queryset.filter(office__country__slug=country)
     return paginated(request, queryset, contact_data)
 
 
