@@ -42,26 +42,27 @@ class PublishingStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def change_publication(modeladmin, request, queryset, change, note, message):
+    """A bulk publish or unpublish: the change, a version for the history, a message."""
+    count = change(user=request.user)
+    add_versions(queryset, note)
+    modeladmin.message_user(request, message(count) % count, messages.SUCCESS)
+
+
 @admin.action(description=_("Publish selected items now"), permissions=["publish"])
 def publish(modeladmin, request, queryset):
-    count = queryset.publish(user=request.user)
-    add_versions(queryset, _("Published from the list."))
-    modeladmin.message_user(
-        request,
-        ngettext("%d item published.", "%d items published.", count) % count,
-        messages.SUCCESS,
-    )
+    change_publication(
+        modeladmin, request, queryset, queryset.publish, _("Published from the list."),
+        lambda count: ngettext("%d item published.", "%d items published.", count),
+    )  # fmt: skip
 
 
 @admin.action(description=_("Unpublish selected items"), permissions=["publish"])
 def unpublish(modeladmin, request, queryset):
-    count = queryset.unpublish(user=request.user)
-    add_versions(queryset, _("Unpublished from the list."))
-    modeladmin.message_user(
-        request,
-        ngettext("%d item unpublished.", "%d items unpublished.", count) % count,
-        messages.SUCCESS,
-    )
+    change_publication(
+        modeladmin, request, queryset, queryset.unpublish, _("Unpublished from the list."),
+        lambda count: ngettext("%d item unpublished.", "%d items unpublished.", count),
+    )  # fmt: skip
 
 
 class PublishableAdmin(CheckedAutocompleteAdmin, HistoryAdmin):

@@ -116,13 +116,20 @@ def seeded_site():
     make_page("Seeded page", slug="seeded-page")
 
 
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "120"))
+
+
+def fuzz(examples):
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize="CI" in os.environ,  # CI runs the same requests each time; locally they vary
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+
+
 @pytest.mark.django_db
-@settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "120")),
-    deadline=None,
-    derandomize="CI" in os.environ,  # CI runs the same requests each time; locally they vary
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzz(EXAMPLES)
 @given(request=public_requests(), method=st.sampled_from(["GET", "GET", "HEAD", "POST"]))
 def test_no_public_request_answers_500(client, seeded_site, request, method):
     client.raise_request_exception = False
@@ -131,12 +138,7 @@ def test_no_public_request_answers_500(client, seeded_site, request, method):
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "120")) // 2,
-    deadline=None,
-    derandomize="CI" in os.environ,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzz(EXAMPLES // 2)
 @given(request=admin_requests())
 def test_no_admin_list_or_form_request_answers_500(admin_client, seeded_site, request):
     admin_client.raise_request_exception = False
@@ -178,12 +180,7 @@ def admin_posts(draw):
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "120")) // 2,
-    deadline=None,
-    derandomize="CI" in os.environ,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzz(EXAMPLES // 2)
 @given(post=admin_posts())
 def test_no_admin_form_post_answers_500(admin_client, seeded_site, post):
     admin_client.raise_request_exception = False
