@@ -39,6 +39,11 @@ class Choice:
     count: int
     active: bool = False
 
+    def __post_init__(self):
+        # Facets are cached: a lazy translation would be unpickled into a new class per label
+        # on every request. The site speaks one language, so the text is fixed when counted.
+        self.label = str(self.label)
+
 
 @dataclass
 class Facets:

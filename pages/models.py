@@ -96,7 +96,8 @@ class Image(ChangesContent):
     def save(self, *args, **kwargs):
         if self.file and not self.file._committed:
             # A new upload: what is stored, even the original, carries no GPS or camera data.
-            self.file.file = ContentFile(without_metadata(self.file.file))
+            # Named, because Django reads the stored width and height from this file.
+            self.file.file = ContentFile(without_metadata(self.file.file), name=self.file.name)
         super().save(*args, **kwargs)
         if self.renditions.get("source") != rendition_source(self):
             old_renditions, self.renditions = self.renditions, make_renditions(self)

@@ -5,8 +5,6 @@ live = published and publish_at <= now and (no unpublish_at or unpublish_at > no
 Scheduled publishing and expiry are therefore a matter of time passing: no cron job.
 """
 
-from datetime import UTC, datetime
-
 from asgiref.local import Local
 from django.apps import apps
 from django.conf import settings
@@ -226,14 +224,15 @@ def next_scheduled_change(now=None):
     """The next moment anything publishable goes live or expires (None if nothing is planned),
     worked out once per content version and again only when that moment has passed."""
     now = now or timezone.now()
-    key = f"next-change:{content_version()}"
-    cached = cache.get(key)
-    if cached is not None and (cached == 0 or cached > now.timestamp()):
-        return None if cached == 0 else datetime.fromtimestamp(cached, UTC)
+    key = f"next-scheduled-change:{content_version()}"
+    found, moment = _cached(key, now.timestamp())
+    if found:
+        return moment
     publishable = [model for model in apps.get_models() if issubclass(model, Publishable)]
     moments = [next_change_at(model._default_manager.all(), now) for model in publishable]
     moment = min((moment for moment in moments if moment is not None), default=None)
-    cache.set(key, moment.timestamp() if moment else 0, timeout=24 * 3600)
+    expires = moment.timestamp() if moment else float("inf")
+    _store(key, moment, expires, timeout=24 * 3600)
     return moment
 
 
@@ -252,13 +251,44 @@ def cached_until_change(key, compute, longest=3600):
     next scheduled publish or expiry), e.g. a list's count or the ids on one of its pages."""
     now = timezone.now()
     key = f"until-change:{content_version()}:{key}"
-    cached = cache.get(key)
-    if cached is not None and cached[1] > now.timestamp():
-        return cached[0]
+    found, value = _cached(key, now.timestamp())
+    if found:
+        return value
     value = compute()
     seconds = seconds_until_next_scheduled_change(now, longest=longest)
-    cache.set(key, (value, now.timestamp() + seconds), seconds)
+    _store(key, value, now.timestamp() + seconds, timeout=seconds)
     return value
+
+
+# What _cached() found in the shared cache, kept in this process too: a hit then costs no
+# round trip and no unpickling. Every key holds the content version, which each request reads
+# from the shared cache, so an edit on any server makes these entries unreachable at once.
+# The values are shared by requests and must not be changed by their readers.
+_in_process = {}
+IN_PROCESS_ENTRIES = 2000
+
+
+def _cached(key, now):
+    """(True, value) while the entry stored under key has not expired, else (False, None)."""
+    entry = _in_process.get(key)
+    if entry is None or entry[1] <= now:
+        entry = cache.get(key)
+        if entry is None or entry[1] <= now:
+            return False, None
+        _remember(key, entry)
+    return True, entry[0]
+
+
+def _store(key, value, expires, timeout):
+    entry = (value, expires)
+    cache.set(key, entry, timeout)
+    _remember(key, entry)
+
+
+def _remember(key, entry):
+    if len(_in_process) >= IN_PROCESS_ENTRIES:
+        _in_process.pop(next(iter(_in_process)))  # the oldest: dicts keep insertion order
+    _in_process[key] = entry
 
 
 def visible_to(request, queryset):

@@ -87,6 +87,11 @@ def test_gps_exif_is_stripped_from_the_original_and_every_rendition(staff_client
             assert "exif" not in stored.info, path
 
 
+def test_an_upload_stores_its_dimensions_so_pages_never_open_the_file(staff_client):
+    assert upload(staff_client, jpeg_with_gps()).status_code == 302
+    assert Image.objects.values_list("width", "height").get() == (900, 600)
+
+
 def _rendition_paths(image):
     for name, sizes in image.renditions.items():
         if name != "source":

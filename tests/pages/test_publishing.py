@@ -1,10 +1,19 @@
 from datetime import timedelta
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from news.models import Release
-from pages.publishing import State, Status, seconds_until_next_change
+from pages.publishing import (
+    CONTENT_VERSION_KEY,
+    State,
+    Status,
+    cached_until_change,
+    content_version,
+    seconds_until_next_change,
+)
 from tests.factories import make_release, tomorrow, yesterday
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +69,27 @@ def test_bulk_publish_keeps_an_embargo_and_unpublish_hides():
     assert draft.state == State.LIVE
     Release.objects.filter(pk=draft.pk).unpublish()
     assert not Release.objects.live().filter(pk=draft.pk).exists()
+
+
+def test_a_value_kept_in_this_process_ends_when_another_server_changes_content():
+    computed = []
+
+    def compute():
+        computed.append(len(computed))
+        return computed[-1]
+
+    assert cached_until_change("example", compute) == 0
+    assert cached_until_change("example", compute) == 0
+    cache.delete("until-change:" + str(content_version()) + ":example")  # this process's copy
+    assert cached_until_change("example", compute) == 0
+    # What another app server does when an editor saves: a new version in the shared cache.
+    cache.set(CONTENT_VERSION_KEY, content_version() + 1, timeout=None)
+    assert cached_until_change("example", compute) == 1
+
+
+def test_a_value_kept_in_this_process_ends_at_the_next_scheduled_change():
+    release = make_release(publish_at=timezone.now() + timedelta(minutes=5))
+    assert cached_until_change("live", lambda: list(Release.objects.live())) == []
+    later = timezone.now() + timedelta(minutes=6)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert cached_until_change("live", lambda: list(Release.objects.live())) == [release]
