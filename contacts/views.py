@@ -3,6 +3,7 @@ from itertools import groupby
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
+from pages.publishing import cached_until_change
 from pages.views import section_page
 
 from .models import Country, PressContact
@@ -11,35 +12,53 @@ COUNTRY_RELEASES = 6
 
 
 def country_list(request):
+    return TemplateResponse(
+        request,
+        "contacts/country_list.html",
+        # A callable: the template calls it only when its cached list has to be built again.
+        {"regions": countries_by_region, "page": section_page("where-we-work/")},
+    )
+
+
+def countries_by_region():
     countries = (
         Country.objects.select_related("region")
         .order_by("region__sort_order", "region__name", "name")
         .only("name", "slug", "presence", "member_since", "region__name", "region__slug")
     )
-    regions = [
+    return [
         (region, list(members))
         for region, members in groupby(countries, key=lambda country: country.region)
     ]
-    return TemplateResponse(
-        request,
-        "contacts/country_list.html",
-        {"regions": regions, "page": section_page("where-we-work/")},
-    )
 
 
 def country_detail(request, slug):
     country = get_object_or_404(Country.objects.select_related("region"), slug=slug)
-    offices = list(country.offices.all())
-    contacts = list(
-        PressContact.objects.active().filter(office__country=country).select_related("office")
-    )
-    # Through the reverse relation, so that contacts need not know about news.
-    releases = country.releases.live().for_cards()[:COUNTRY_RELEASES]
+    parts = cached_until_change(f"country-parts:{country.pk}", lambda: country_parts(country))
     return TemplateResponse(
         request,
         "contacts/country_detail.html",
-        {"country": country, "offices": offices, "contacts": contacts, "releases": releases},
+        {
+            "country": country,
+            "offices": parts["offices"],
+            "contacts": parts["contacts"],
+            # Through the reverse relation, so that contacts need not know about news.
+            "releases": country.releases.cards_in_order(parts["release_ids"]),
+        },
     )
+
+
+def country_parts(country):
+    """A country's offices, press contacts and latest releases, kept until content changes."""
+    return {
+        "offices": list(country.offices.all()),
+        "contacts": list(
+            PressContact.objects.active().filter(office__country=country).select_related("office")
+        ),
+        "release_ids": list(
+            country.releases.live().values_list("pk", flat=True)[:COUNTRY_RELEASES]
+        ),
+    }
 
 
 def media_contacts(request):

@@ -9,6 +9,7 @@ from news.filters import ReleaseFilterForm
 from news.models import Release
 from news.search import clean_query
 from pages.models import Page
+from pages.publishing import cached_until_change
 
 from .search import search_site
 
@@ -17,18 +18,27 @@ HOME_HIGHLIGHTS = 3
 
 
 def home(request):
-    highlights = list(Release.objects.live().for_cards().filter(featured=True)[:HOME_HIGHLIGHTS])
-    latest = (
-        Release.objects.live()
-        .for_cards()
-        .exclude(pk__in=[release.pk for release in highlights])[:HOME_LATEST]
+    ids = cached_until_change("home-releases", home_release_ids)
+    cards = Release.objects.cards_in_order(ids["highlights"] + ids["latest"])
+    highlights, latest = cards[: len(ids["highlights"])], cards[len(ids["highlights"]) :]
+    sections = cached_until_change(
+        "home-sections",
+        lambda: list(
+            Page.objects.live().filter(parent=None, show_in_menu=True).exclude(summary="")
+        ),
     )
-    sections = Page.objects.live().filter(parent=None, show_in_menu=True).exclude(summary="")
     return TemplateResponse(
         request,
         "home.html",
         {"highlights": highlights, "latest": latest, "sections": sections},
     )
+
+
+def home_release_ids():
+    live = Release.objects.live()
+    highlights = list(live.filter(featured=True).values_list("pk", flat=True)[:HOME_HIGHLIGHTS])
+    latest = list(live.exclude(pk__in=highlights).values_list("pk", flat=True)[:HOME_LATEST])
+    return {"highlights": highlights, "latest": latest}
 
 
 def search(request):

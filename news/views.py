@@ -51,27 +51,37 @@ def release_detail(request, slug):
 def render_release(request, release, contacts=None, tags=None, countries=None, **extra_context):
     """The public page of a release. The embargo link and the admin preview show exactly this;
     the preview passes its unsaved contacts, tags and countries instead of the stored ones."""
-    if contacts is None:
-        contacts = [
-            link.contact for link in release.release_contacts.select_related("contact__office")
-        ]
-    if tags is None:
-        tags = list(release.tags.all())
+    stored = stored_release_parts(release)
     if countries is None:
-        related_ids = cached_until_change(
-            f"related-releases:{release.pk}",
-            lambda: related_release_ids(release, release.countries.values("pk")),
-        )
+        related_ids = stored["related_ids"]
     else:
         related_ids = related_release_ids(release, countries)
     context = {
         "release": release,
-        "contacts": contacts,
-        "tags": tags,
-        "related": Release.objects.for_cards().filter(pk__in=related_ids),
-        "language_versions": list(release.language_versions()),
+        "contacts": stored["contacts"] if contacts is None else contacts,
+        "tags": stored["tags"] if tags is None else tags,
+        "related": Release.objects.cards_in_order(related_ids),
+        "language_versions": stored["language_versions"],
     }
     return TemplateResponse(request, "news/release_detail.html", context | extra_context)
+
+
+def stored_release_parts(release):
+    """The release's press contacts, topics, related releases and language versions, kept until
+    content changes: a release page then costs two queries instead of six."""
+    if release.pk is None:  # an unsaved release in the admin preview
+        return {"contacts": [], "tags": [], "related_ids": [], "language_versions": []}
+    return cached_until_change(
+        f"release-parts:{release.pk}",
+        lambda: {
+            "contacts": [
+                link.contact for link in release.release_contacts.select_related("contact__office")
+            ],
+            "tags": list(release.tags.all()),
+            "related_ids": related_release_ids(release, release.countries.values("pk")),
+            "language_versions": list(release.language_versions()),
+        },
+    )
 
 
 def related_release_ids(release, countries):

@@ -10,11 +10,20 @@ def page_detail(request, path):
     page = get_object_or_404(
         visible_to(request, Page.objects.select_related("hero_image")), path=f"{path}/"
     )
-    return mark_preview(render_page(request, page), page)
+    # Where the page sits in the tree changes only when content does.
+    tree = cached_until_change(f"page-tree:{page.pk}", lambda: page_tree(page))
+    return mark_preview(render_page(request, page, tree), page)
 
 
-def render_page(request, page, **extra_context):
+def render_page(request, page, tree=None, **extra_context):
     """The public view of a page; the admin preview renders an unsaved page through it."""
+    template = select_template([page.template_name or "pages/page_detail.html"])
+    context = {"page": page, **(tree or page_tree(page))}
+    return TemplateResponse(request, template, context | extra_context)
+
+
+def page_tree(page):
+    """The breadcrumb trail, the section the page is in, its pages and the page's children."""
     ancestors = page.ancestors()
     section = ancestors[0] if ancestors else page
     live_pages = Page.objects.live()
@@ -24,15 +33,12 @@ def render_page(request, page, **extra_context):
         child_pages = section_pages
     else:
         child_pages = list(live_pages.filter(parent=page)) if page.pk else []
-    template = select_template([page.template_name or "pages/page_detail.html"])
-    context = {
-        "page": page,
+    return {
         "ancestors": ancestors,
         "section": section,
         "section_pages": section_pages,
         "child_pages": child_pages,
     }
-    return TemplateResponse(request, template, context | extra_context)
 
 
 def section_page(path):
