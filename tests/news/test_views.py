@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from taggit.models import Tag
 
 from news.views import RELEASES_PER_PAGE
 from pages.publishing import Status
@@ -134,3 +135,15 @@ def test_public_views_use_a_constant_number_of_queries(client, django_assert_max
     for url, budget in budgets.items():
         with django_assert_max_num_queries(budget):
             assert client.get(url).status_code == 200, url
+
+
+def test_a_renamed_topic_shows_on_the_next_request(client):
+    release = make_release("Seminar in Beijing", tags=["Migration governance"])
+    assert "Migration governance" in client.get(release.get_absolute_url()).content.decode()
+    assert "Migration governance" in client.get("/news/").content.decode()
+    topic = Tag.objects.get(name="Migration governance")
+    topic.name = "Governance of migration"
+    topic.save()
+    for url in (release.get_absolute_url(), "/news/"):
+        html = client.get(url).content.decode()
+        assert "Governance of migration" in html and "Migration governance" not in html, url
