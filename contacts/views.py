@@ -3,6 +3,7 @@ from itertools import groupby
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
+from news.cards import release_cards
 from pages.publishing import cached_until_change
 from pages.views import section_page
 
@@ -42,8 +43,7 @@ def country_detail(request, slug):
             "country": country,
             "offices": parts["offices"],
             "contacts": parts["contacts"],
-            # Through the reverse relation, so that contacts need not know about news.
-            "releases": country.releases.cards_in_order(parts["release_ids"]),
+            "release_cards": release_cards(parts["release_ids"]),
         },
     )
 

@@ -4,6 +4,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from news.cards import joined, rendered_cards
 from news.facets import filter_panel
 from news.filters import ReleaseFilterForm
 from news.models import Release
@@ -19,8 +20,7 @@ HOME_HIGHLIGHTS = 3
 
 def home(request):
     ids = cached_until_change("home-releases", home_release_ids)
-    cards = Release.objects.cards_in_order(ids["highlights"] + ids["latest"])
-    highlights, latest = cards[: len(ids["highlights"])], cards[len(ids["highlights"]) :]
+    cards = rendered_cards(ids["highlights"] + ids["latest"])  # one query at most for both
     sections = cached_until_change(
         "home-sections",
         lambda: list(
@@ -30,7 +30,11 @@ def home(request):
     return TemplateResponse(
         request,
         "home.html",
-        {"highlights": highlights, "latest": latest, "sections": sections},
+        {
+            "highlight_cards": joined(cards, ids["highlights"]),
+            "latest_cards": joined(cards, ids["latest"]),
+            "sections": sections,
+        },
     )
 
 

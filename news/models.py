@@ -29,11 +29,6 @@ class ReleaseQuerySet(PublishableQuerySet):
             "image__width", "image__height",
         )  # fmt: skip
 
-    def cards_in_order(self, ids):
-        """The live cards of these releases in the order of `ids` (kept in a cache): one query."""
-        cards = self.live().for_cards().in_bulk(ids)
-        return [cards[pk] for pk in ids if pk in cards]
-
 
 class Release(Publishable):
     class Kind(models.TextChoices):

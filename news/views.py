@@ -6,6 +6,7 @@ from pages.pagination import CachedPaginator
 from pages.publishing import cached_until_change, mark_preview, visible_to
 from pages.views import section_page
 
+from .cards import release_cards
 from .facets import cached_release_facets, filter_panel
 from .filters import ReleaseFilterForm
 from .models import Release
@@ -21,9 +22,7 @@ def release_list(request):
     live = Release.objects.live()
     facets = cached_release_facets(form, live)
     query_string = form.query_string()
-    paginator = CachedPaginator(
-        form.filter(live.for_cards()), RELEASES_PER_PAGE, f"news?{query_string}"
-    )
+    paginator = CachedPaginator(form.filter(live), RELEASES_PER_PAGE, f"news?{query_string}")
     paginator.count = facets.total  # counted with the facets: no COUNT query of its own
     # get_page() turns ?page=abc or ?page=-1 into the nearest real page instead of an error.
     page_obj = paginator.get_page(request.GET.get("page"))
@@ -32,7 +31,7 @@ def release_list(request):
         "news/release_list.html",
         {
             "page_obj": page_obj,
-            "releases": page_obj.object_list,
+            "cards": release_cards(page_obj.object_list),
             "page": section_page("news/"),
             "filters": filter_panel(form, facets),
             "query_string": query_string,
@@ -60,7 +59,7 @@ def render_release(request, release, contacts=None, tags=None, countries=None, *
         "release": release,
         "contacts": stored["contacts"] if contacts is None else contacts,
         "tags": stored["tags"] if tags is None else tags,
-        "related": Release.objects.cards_in_order(related_ids),
+        "related_cards": release_cards(related_ids),
         "language_versions": stored["language_versions"],
     }
     return TemplateResponse(request, "news/release_detail.html", context | extra_context)
@@ -68,7 +67,7 @@ def render_release(request, release, contacts=None, tags=None, countries=None, *
 
 def stored_release_parts(release):
     """The release's press contacts, topics, related releases and language versions, kept until
-    content changes: a release page then costs two queries instead of six."""
+    content changes: a release page then costs one query instead of six."""
     if release.pk is None:  # an unsaved release in the admin preview
         return {"contacts": [], "tags": [], "related_ids": [], "language_versions": []}
     return cached_until_change(

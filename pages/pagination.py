@@ -3,8 +3,8 @@
 A COUNT over every live row on each request, and an OFFSET that makes the database walk
 every skipped row, are what make page 2,000 of a large list slow. Here the count and the
 ids on each page are cached per list until its content changes or the next scheduled
-change; a page's rows are then fetched by primary key. On a miss, the ids come from the
-list's covering index (an index-only scan) and the rows in a second query.
+change; the caller then fetches or renders the rows of a page's ids. On a miss, the ids come
+from the list's covering index (an index-only scan).
 """
 
 import hashlib
@@ -17,6 +17,7 @@ from .publishing import cached_until_change
 
 class CachedPaginator(Paginator):
     """A Paginator over a live() queryset whose count and page ids are shared through the cache.
+    A page's object_list is the ids of its rows, in the list's order.
 
     `list_key` names the list and its filters, e.g. "news?kind=story".
     """
@@ -40,6 +41,4 @@ class CachedPaginator(Paginator):
                 self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page]
             ),
         )
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
-        # In the list's order; a row that stopped being live in between is left out.
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return self._get_page(ids, number, self)

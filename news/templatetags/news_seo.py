@@ -1,11 +1,8 @@
 from django import template
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import format_html
 
 from pages.seo import jsonld_script, organization
-
-from ..filters import ReleaseFilterForm
 
 register = template.Library()
 
@@ -58,15 +55,12 @@ def newsroom_links(context):
     """For the newsroom: its canonical address, keeping only the filters that apply and the
     page number after the first, and its RSS and Atom feeds with the same filters."""
     request = context["request"]
-    query = QueryDict(mutable=True)
-    query.update(ReleaseFilterForm(request.GET).active)
-    feed_query = query.urlencode()
+    feed_query = context.get("query_string", "")  # the view's cleaned filters
     page_obj = context.get("page_obj")
-    if page_obj and page_obj.number > 1:
-        query["page"] = page_obj.number
+    page = f"page={page_obj.number}" if page_obj and page_obj.number > 1 else ""
     canonical = request.build_absolute_uri(reverse("news:list"))
-    if query:
-        canonical += f"?{query.urlencode()}"
+    if query := "&".join(filter(None, [feed_query, page])):
+        canonical += f"?{query}"
     return format_html(
         '<link rel="canonical" href="{}">\n  {}',
         canonical,

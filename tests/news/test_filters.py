@@ -228,8 +228,8 @@ def test_counts_are_cached_until_content_changes(client, newsroom, django_assert
 
 
 # Counting: the calendar facet with the total, the country, region and topic facets, and how
-# long they stay true (the next scheduled change). Then the page of releases; the newsroom's
-# own page (its title and intro) is cached with the menu. A country, region or topic filter
-# adds a query each, to answer 404 when it names nothing.
-CACHED_NEWSROOM_QUERIES = 1
-NEWSROOM_QUERIES = 5 + CACHED_NEWSROOM_QUERIES
+# long they stay true (the next scheduled change). Then the cards of the page's releases, read
+# once and kept rendered; the newsroom's own page (its title and intro) is cached with the menu.
+# A country, region or topic filter adds a query each, to answer 404 when it names nothing.
+CACHED_NEWSROOM_QUERIES = 0
+NEWSROOM_QUERIES = 5 + 1
