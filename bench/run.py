@@ -158,12 +158,15 @@ def table(report):
         f"iomsite benchmark, {report['when']}: {report['releases_live']} live releases, "
         f"{CONNECTIONS} connections, {SECONDS} s per view, load average {report['load_average']}",
         "",
-        f"{'view':20} {'queries':>9} | {'uncached rps':>12} {'%ceil':>6} {'p50':>7} {'p99':>7} "
-        f"| {'cached rps':>10} {'%ceil':>6} {'p50':>7} {'p99':>7}",
+        f"{'view':20} {'queries':>9} {'ms':>13} | {'uncached rps':>12} {'%ceil':>6} {'p50':>7} "
+        f"{'p99':>7} | {'cached rps':>10} {'%ceil':>6} {'p50':>7} {'p99':>7}",
     ]
     for name in report["uncached"]:
         queries = report["queries"][name]
-        row = f"{name:20} {queries['warm']:>4}/{queries['cold']:<4} |"
+        row = (
+            f"{name:20} {queries['warm']:>4}/{queries['cold']:<4} "
+            f"{queries['warm_ms']:>6.1f}/{queries['cold_ms']:<6.1f} |"
+        )
         for mode in ("uncached", "cached"):
             result = report[mode][name]
             row += (
@@ -183,7 +186,9 @@ def table(report):
         f"{around['uncached']:.0f}, cached {around['cached']:.0f} req/s",
         f"worker RSS (MB): uncached {report['worker_rss_mb']['uncached']}, "
         f"cached {report['worker_rss_mb']['cached']}",
-        "queries: warm/cold (cold = empty cache: menu, counts and next change rebuilt)",
+        "queries and ms: warm/cold, one request in process (cold = right after an edit: an empty "
+        "cache, so menu, counts, cards and the next change are rebuilt); uncached = no page "
+        "cache, the shared fragments warm as they are between two edits",
     ]
     if report.get("generate"):
         generate = report["generate"]
