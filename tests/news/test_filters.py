@@ -233,3 +233,11 @@ def test_counts_are_cached_until_content_changes(client, newsroom, django_assert
 # A country, region or topic filter adds a query each, to answer 404 when it names nothing.
 CACHED_NEWSROOM_QUERIES = 0
 NEWSROOM_QUERIES = 5 + 1
+
+
+def test_a_release_about_two_countries_of_a_region_counts_once_for_it(client, newsroom):
+    make_release("Andes news", kind="news", countries=[country("PE"), country("CL")])
+    soup = page(client)
+    assert options(soup, "region")["americas"] == "Americas (3)"
+    assert options(soup, "country")["peru"] == "Peru (3)"
+    assert options(soup, "kind")["news"] == "News (4)"
