@@ -3,7 +3,6 @@ from itertools import groupby
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
-from news.cards import release_cards
 from pages.publishing import cached_until_change
 from pages.views import section_page
 
@@ -43,7 +42,7 @@ def country_detail(request, slug):
             "country": country,
             "offices": parts["offices"],
             "contacts": parts["contacts"],
-            "release_cards": release_cards(parts["release_ids"]),
+            "release_ids": parts["release_ids"],  # shown by news's {% release_cards %}
         },
     )
 
