@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from contacts.models import Country, Region
+from pages.publishing import cached_until_change
 
 from .models import Release
 
@@ -73,11 +74,11 @@ class ReleaseFilterForm(forms.Form):
     def unknown_values(self):
         """Slugs that are well-formed but name nothing: the caller answers 404 for these."""
         active = self.active
-        models = {"country": Country.objects, "region": Region.objects, "tag": Tag.objects}
+        models = {"country": Country, "region": Region, "tag": Tag}
         return [
             name
-            for name, objects in models.items()
-            if name in active and not objects.filter(slug=active[name]).exists()
+            for name, model in models.items()
+            if name in active and active[name] not in known_slugs(model)
         ]
 
     def query_string(self, without=(), **extra):
@@ -87,3 +88,11 @@ class ReleaseFilterForm(forms.Form):
         if "year" in without:
             params.pop("month", None)
         return urlencode({**extra, **params})
+
+
+def known_slugs(model):
+    """Every slug of the model, kept until content changes: checking a filter costs no query."""
+    return cached_until_change(
+        f"slugs:{model._meta.label_lower}",
+        lambda: frozenset(model.objects.values_list("slug", flat=True)),
+    )

@@ -230,7 +230,8 @@ def test_counts_are_cached_until_content_changes(client, newsroom, django_assert
 # Counting: the calendar facet with the total, the country, region and topic facets, and how
 # long they stay true (the next scheduled change). Then the cards of the page's releases, read
 # once and kept rendered; the newsroom's own page (its title and intro) is cached with the menu.
-# A country, region or topic filter adds a query each, to answer 404 when it names nothing.
+# A country, region or topic filter adds a query each when nothing is cached: the slugs that
+# exist, to answer 404 when it names nothing.
 CACHED_NEWSROOM_QUERIES = 0
 NEWSROOM_QUERIES = 5 + 1
 
@@ -241,3 +242,9 @@ def test_a_release_about_two_countries_of_a_region_counts_once_for_it(client, ne
     assert options(soup, "region")["americas"] == "Americas (3)"
     assert options(soup, "country")["peru"] == "Peru (3)"
     assert options(soup, "kind")["news"] == "News (4)"
+
+
+def test_a_new_topic_can_be_chosen_at_once(client, newsroom):
+    assert client.get("/news/?tag=floods").status_code == 404
+    make_release("Flood news", tags=["Floods"])
+    assert titles(page(client, "?tag=floods")) == ["Flood news"]
