@@ -163,6 +163,12 @@ def test_no_files_is_a_clear_error(tmp_path):
         call_command("import_releases", str(tmp_path))
 
 
+def test_a_batch_holds_at_least_one_file(tmp_path):
+    (tmp_path / "geneva.txt").write_text(GENEVA_CAPTURE)
+    with pytest.raises(CommandError, match="--batch-size: must be at least 1"):
+        call_command("import_releases", str(tmp_path), "--batch-size", "0")
+
+
 def test_export_then_import_into_an_empty_database_loses_nothing(tmp_path):
     make_office("IOM Headquarters", country=country("CH"), city="Geneva")
     for capture in [SEED, *sorted(CAPTURES.glob("*.*"))]:
