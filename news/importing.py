@@ -90,7 +90,7 @@ class _Pending:
     @property
     def claims(self):
         """What no other release of its round may touch: its row, its slug and its original.
-        A file naming the same release as an earlier one waits for the next round."""
+        A file naming the same release as an earlier one waits for a later round."""
         slug = self.fields.get("slug") or _slug_base(self.fields["title"])
         claims = {self.lookup, ("slug", slug)}
         if self.fields.get("source_key"):
