@@ -16,12 +16,19 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.servers import FORWARDED, PYTHON, ROOT, Gunicorn, manage, production_env  # noqa: E402
+from bench.servers import (  # noqa: E402
+    FORWARDED,
+    PYTHON,
+    ROOT,
+    Gunicorn,
+    manage,
+    production_env,
+    recreate_database,
+)
 
 RELEASES = int(os.environ.get("BENCH_RELEASES", "100000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -40,17 +47,7 @@ def log(message):
 
 
 def rebuild_database(env):
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username,
-        password=parts.password, dbname="postgres",
-    )  # fmt: skip
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
+    recreate_database(DATABASE_URL)
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "load_demo", "-v", "0")
     log(f"generate_content --releases {RELEASES}")

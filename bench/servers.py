@@ -1,4 +1,5 @@
-"""Start and stop gunicorn app servers on loopback for the benchmark and the two-server check."""
+"""Start and stop gunicorn app servers on loopback for the benchmark and the two-server check;
+fresh PostgreSQL databases for the benchmarks."""
 
 import os
 import secrets
@@ -8,6 +9,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -31,6 +33,23 @@ def production_env(database_url, redis_url=None, **extra):
     if redis_url:
         env["REDIS_URL"] = redis_url
     return env
+
+
+def recreate_database(database_url):
+    """Drop the PostgreSQL database of `database_url` if it exists, and create it empty."""
+    import psycopg2  # only the PostgreSQL benchmarks need it
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username,
+        password=parts.password, dbname="postgres",
+    )  # fmt: skip
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
 
 
 def manage(env, *args, **kwargs):

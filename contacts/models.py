@@ -94,6 +94,11 @@ class Office(ChangesContent):
         return self.name
 
 
+def normalize_email(email):
+    """How press contacts' emails are stored, and matched on import."""
+    return email.strip().lower()
+
+
 class PressContactQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
@@ -145,7 +150,7 @@ class PressContact(ChangesContent):
         return reverse("contacts:media") + f"#contact-{self.pk}"
 
     def save(self, *args, **kwargs):
-        self.email = self.email.strip().lower()
+        self.email = normalize_email(self.email)
         super().save(*args, **kwargs)
 
     @property

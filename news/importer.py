@@ -266,11 +266,16 @@ def _language_from_name(name: str) -> str | None:
     return _LANGUAGE_NAMES.get(folded) or _LANGUAGE_NAMES.get(folded.split(" ")[0][:2])
 
 
+# One look-up a word rather than one a language: the lists share no word.
+_STOP_WORD_LANGUAGES = {word: language for language, words in _STOP_WORDS.items() for word in words}
+
+
 def _detect_language(text: str) -> str | None:
     counts = dict.fromkeys(_STOP_WORDS, 0)
     for word in _WORD.findall(text.casefold()):
-        for language, words in _STOP_WORDS.items():
-            counts[language] += word in words
+        language = _STOP_WORD_LANGUAGES.get(word)
+        if language:
+            counts[language] += 1
     best = max(counts, key=counts.get)
     # Too little text to tell: let the caller fall back to other clues.
     return best if counts[best] >= 3 else None

@@ -172,9 +172,13 @@ class Publishable(ChangesContent):
         abstract = True
 
     def save(self, *args, **kwargs):
+        self.fill_publish_at()
+        super().save(*args, **kwargs)
+
+    def fill_publish_at(self):
+        """Published without a time means published now; bulk_create() callers call this."""
         if self.status == Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
-        super().save(*args, **kwargs)
 
     def state_at(self, now):
         if self.status != Status.PUBLISHED:

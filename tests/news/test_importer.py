@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 from news.importer import (
+    _STOP_WORD_LANGUAGES,
+    _STOP_WORDS,
     Block,
     CaptureError,
     ParsedContact,
@@ -461,3 +463,7 @@ def test_trailing_page_text_after_the_contacts_is_not_a_contact():
         "Ignored line in contacts: Share this story with your friends and colleagues on…",
         "Incomplete contact skipped: Download Photos",
     ]
+
+
+def test_no_stop_word_counts_for_two_languages():
+    assert len(_STOP_WORD_LANGUAGES) == sum(len(words) for words in _STOP_WORDS.values())

@@ -1,13 +1,23 @@
+import argparse
 import json
 import sys
 from collections import Counter
+from itertools import batched
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from news.importing import ReleaseImporter, find_files
 
-PROGRESS_FROM = 50  # files; smaller batches need no progress bar
+PROGRESS_FROM = 50  # files; smaller imports need no progress bar
+BATCH_SIZE = 250  # files read, then written together in a few queries
+
+
+def positive_int(value):
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
 
 
 class Command(BaseCommand):
@@ -27,19 +37,28 @@ class Command(BaseCommand):
             default="text",
             help="json: one object per file and line, for scripts.",
         )
+        parser.add_argument(
+            "--batch-size",
+            type=positive_int,
+            default=BATCH_SIZE,
+            help=f"Files written together (default {BATCH_SIZE}); a batch the database "
+            "refuses is written again file by file.",
+        )
 
-    def handle(self, *args, paths, dry_run, publish, format, verbosity, **options):
+    def handle(self, *args, paths, dry_run, publish, format, batch_size, verbosity, **options):
         files = list(find_files(paths))
         if not files:
             raise CommandError("No .txt, .html or .json files found in " + ", ".join(paths))
         counts = Counter()
         with transaction.atomic():
             importer = ReleaseImporter(publish=publish)
-            for number, path in enumerate(files, start=1):
-                for result in importer.import_path(path):
+            done = 0
+            for batch in batched(files, batch_size):
+                for result in importer.import_paths(batch):
                     counts[result.status] += 1
                     self._report(result, format, verbosity)
-                self._progress(number, len(files), format)
+                done += len(batch)
+                self._progress(done, len(files), format)
             if dry_run:
                 transaction.set_rollback(True)
         if format == "text" and verbosity:
