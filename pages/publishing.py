@@ -26,6 +26,7 @@ _request = Local()
 def _start_request(**kwargs):
     _request.version = None
     _request.active = True
+    _request.started_at = timezone.now()
 
 
 def _end_request(**kwargs):
@@ -35,6 +36,15 @@ def _end_request(**kwargs):
 
 request_started.connect(_start_request, dispatch_uid="content-version-start")
 request_finished.connect(_end_request, dispatch_uid="content-version-end")
+
+
+def request_time():
+    """When the current request began (outside requests: now). What a request shows is true
+    as of then, since its querysets take the time when they are built: how long it may be
+    cached is counted from then, so a release going live during the request is not missed."""
+    if getattr(_request, "active", False):
+        return _request.started_at
+    return timezone.now()
 
 
 def content_version():
@@ -243,7 +253,7 @@ def next_scheduled_change(now=None):
 def seconds_until_next_scheduled_change(now=None, longest=300):
     """How long anything cached that shows published content stays true, in whole seconds
     (cache backends want them), never past the next scheduled change."""
-    now = now or timezone.now()
+    now = now or request_time()
     moment = next_scheduled_change(now)
     if moment is None:
         return longest
@@ -253,7 +263,7 @@ def seconds_until_next_scheduled_change(now=None, longest=300):
 def cached_until_change(key, compute, longest=3600):
     """compute(), shared through the cache until content changes or time changes it (the
     next scheduled publish or expiry), e.g. a list's count or the ids on one of its pages."""
-    now = timezone.now()
+    now = request_time()
     key = f"until-change:{content_version()}:{key}"
     found, value = _cached(key, now.timestamp())
     if found:

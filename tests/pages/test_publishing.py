@@ -3,6 +3,8 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 
 from news.models import Release
@@ -92,4 +94,31 @@ def test_a_value_kept_in_this_process_ends_at_the_next_scheduled_change():
     assert cached_until_change("live", lambda: list(Release.objects.live())) == []
     later = timezone.now() + timedelta(minutes=6)
     with mock.patch("django.utils.timezone.now", return_value=later):
+        assert cached_until_change("live", lambda: list(Release.objects.live())) == [release]
+
+
+@pytest.fixture
+def request_signals():
+    """request_started and request_finished without closing the test's database connection,
+    as Django's test client sends them."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+def test_what_a_request_computes_as_a_release_goes_live_is_not_kept_past_that_moment(
+    request_signals,
+):
+    start = timezone.now()
+    release = make_release(publish_at=start + timedelta(seconds=5))
+    with mock.patch("django.utils.timezone.now", return_value=start):
+        request_started.send(sender=None)
+        live = list(Release.objects.live())  # built as the request begins: not live yet
+    # The request is slow: it caches what it found only after the release went live.
+    with mock.patch("django.utils.timezone.now", return_value=start + timedelta(seconds=6)):
+        assert cached_until_change("live", lambda: live) == []
+        request_finished.send(sender=None)
+    with mock.patch("django.utils.timezone.now", return_value=start + timedelta(seconds=7)):
         assert cached_until_change("live", lambda: list(Release.objects.live())) == [release]
