@@ -1,8 +1,8 @@
 """Site search: releases (full text, filters, pages of results), then the best few pages,
 countries and press contacts. A fixed number of queries whatever the data size."""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import Q
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import F, Q
 
 from contacts.models import Country, PressContact
 from news.facets import page_of, release_facets
@@ -42,16 +42,10 @@ def search_pages(query):
     pages = Page.objects.live()
     if not uses_full_text():
         return pages.filter(words_filter(query, "title", "summary", "body"))
-    # A vector computed per row is fine for the few hundred pages of the tree.
-    vector = (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector("body", weight="C", config="english")
-    )
     tsquery = SearchQuery(query, config="english", search_type="websearch")
     return (
-        pages.annotate(search=vector, rank=SearchRank(vector, tsquery))
-        .filter(search=tsquery)
+        pages.filter(search_vector=tsquery)
+        .annotate(rank=SearchRank(F("search_vector"), tsquery))
         .order_by("-rank", "title")
     )
 

@@ -202,3 +202,12 @@ def test_edited_release_is_found_by_its_new_words(client):
     release.title = "Typhoon response"
     release.save()
     assert release_titles(search(client, "typhoon")) == ["Typhoon response"]
+
+
+@postgresql_only
+def test_edited_page_is_found_by_its_new_words(client):
+    page = make_page("Old page")
+    page.body = "<p>Remittances corridors and fees.</p>"
+    page.save()
+    sections = search(client, "remittances").select("#r-pages")
+    assert sections and "Old page" in sections[0].find_parent("section").get_text()
