@@ -1,13 +1,22 @@
 """Site search: releases (full text, filters, pages of results), then the best few pages,
 countries and press contacts. A fixed number of queries whatever the data size."""
 
+from functools import partial
+
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, Q
 
 from contacts.models import Country, PressContact
 from news.facets import page_of, release_facets
 from news.models import Release
-from news.search import ReleaseSearch, highlighted, is_typo_tolerant, uses_full_text, words_filter
+from news.search import (
+    CANDIDATES,
+    ReleaseSearch,
+    highlighted,
+    is_typo_tolerant,
+    uses_full_text,
+    words_filter,
+)
 from pages.models import Page
 
 RELEASES_PER_PAGE = 20
@@ -15,22 +24,22 @@ OTHER_RESULTS = 5
 
 
 def search_site(query, filter_form, page_number):
-    """{"page_obj", "facets", "pages", "countries", "contacts"} for a cleaned, non-empty query."""
-    live = Release.objects.live()
-    release_search = ReleaseSearch(query, live)
-    matching = release_search.matching(live)
-    facets = release_facets(filter_form, matching)
-    # A subquery rather than the filters' DISTINCT, which would compute every match's
-    # snippet before the page is cut.
-    releases = Release.objects.filter(pk__in=filter_form.filter(matching).order_by().values("pk"))
+    """{"page_obj", "facets", "pages", "countries", "contacts", ...} for a cleaned, non-empty
+    query. Releases are ranked and counted among the most recent matches only."""
+    release_search = ReleaseSearch(query, Release.objects.live())
+    facets = release_facets(filter_form, partial(release_search.candidates, filter_form))
+    releases = release_search.candidates(filter_form).for_cards()
     page_obj = page_of(
-        release_search.ranked(releases.for_cards()), facets.total, page_number, RELEASES_PER_PAGE
+        release_search.ranked(releases), facets.total, page_number, RELEASES_PER_PAGE
     )
     for release in page_obj.object_list:
         release.snippet = highlighted(getattr(release, "headline", ""))
     return {
         "page_obj": page_obj,
-        "similar_titles": release_search.mode == ReleaseSearch.SIMILAR_TITLES,
+        "similar_words": release_search.mode == ReleaseSearch.SIMILAR_WORDS,
+        # Counted among the most recent only: there may be more.
+        "most_recent_only": facets.total >= CANDIDATES,
+        "candidates": CANDIDATES,
         "facets": facets,
         "pages": search_pages(query)[:OTHER_RESULTS],
         "countries": search_countries(query)[:OTHER_RESULTS],
