@@ -33,7 +33,7 @@ MAX_QUERY_WORDS = 10
 TYPO_TOLERANT_WORDS = 2
 TYPO_TOLERANT_MIN_LENGTH = 4
 SIMILARITY_THRESHOLD = 0.3  # pg_trgm's default, which its % operator (trigram_similar) uses
-CANDIDATES = 500
+CANDIDATES = 200
 # Release language -> PostgreSQL text-search configuration (also in migration news 0002).
 SEARCH_CONFIGS = {"en": "english", "fr": "french", "es": "spanish"}
 DEFAULT_CONFIG = "english"

@@ -235,7 +235,7 @@ def test_ranks_and_counts_the_most_recent_matches_only(client):
             )
             for n in range(CANDIDATES)
         ]
-        + [release_row("Cholera vaccination reaches the camps", publish_at=days_ago(200))]
+        + [release_row("Cholera vaccination reaches the camps", publish_at=days_ago(100))]
     )
     soup = search(client, "cholera")
     assert release_titles(soup)[0] == "Cholera vaccination reaches the camps"
