@@ -1,8 +1,6 @@
 """Site search: releases (full text, filters, pages of results), then the best few pages,
 countries and press contacts. A fixed number of queries whatever the data size."""
 
-from functools import partial
-
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, Q
 
@@ -26,19 +24,18 @@ OTHER_RESULTS = 5
 def search_site(query, filter_form, page_number):
     """{"page_obj", "facets", "pages", "countries", "contacts", ...} for a cleaned, non-empty
     query. Releases are ranked and counted among the most recent matches only."""
-    release_search = ReleaseSearch(query, Release.objects.live())
-    facets = release_facets(filter_form, partial(release_search.candidates, filter_form))
-    releases = release_search.candidates(filter_form).for_cards()
-    page_obj = page_of(
-        release_search.ranked(releases), facets.total, page_number, RELEASES_PER_PAGE
-    )
+    release_search = ReleaseSearch(query, Release.objects.live(), filter_form)
+    facets = release_facets(filter_form, release_search.candidates)
+    total = len(release_search.candidate_ids)
+    releases = release_search.candidates().for_cards()
+    page_obj = page_of(release_search.ranked(releases), total, page_number, RELEASES_PER_PAGE)
     for release in page_obj.object_list:
         release.snippet = highlighted(getattr(release, "headline", ""))
     return {
         "page_obj": page_obj,
         "similar_words": release_search.mode == ReleaseSearch.SIMILAR_WORDS,
         # Counted among the most recent only: there may be more.
-        "most_recent_only": facets.total >= CANDIDATES,
+        "most_recent_only": total >= CANDIDATES,
         "candidates": CANDIDATES,
         "facets": facets,
         "pages": search_pages(query)[:OTHER_RESULTS],

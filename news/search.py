@@ -82,8 +82,8 @@ def text_query(query):
 class ReleaseSearch:
     """How releases are searched for one query.
 
-    The most recent matches are found first, whatever the filters: asked for by the hundred,
-    the planner walks the publishing index for a common word and stops early, and reads the
+    The most recent matches under the filters are found first: asked for by the hundred, the
+    planner walks the publishing index for a common word and stops early, and reads the
     search index for a rare one (asked for one match, it may walk every release).
     On PostgreSQL a short query that no release matches word for word is taken as a typo:
     each of its words is then searched as the title word closest to it (trigrams over the
@@ -92,17 +92,25 @@ class ReleaseSearch:
 
     WORDS, FULL_TEXT, SIMILAR_WORDS = "words", "full text", "similar words"
 
-    def __init__(self, query, live_releases):
+    def __init__(self, query, live_releases, form):
         self.query = query
         self.searched = query  # in typo mode, with the closest title words instead
         self.live_releases = live_releases
+        self.form = form
         self.mode = self.FULL_TEXT if uses_full_text() else self.WORDS
-        # What is ranked and counted when no filter applies.
-        self.candidate_ids = list(most_recent(self.matching(live_releases)))
+        # Under every filter: the page, its total and the facets that no filter changes.
+        self.candidate_ids = self.matching_ids()
         if not self.candidate_ids and self.mode == self.FULL_TEXT and is_typo_tolerant(query):
-            self.mode = self.SIMILAR_WORDS
-            self.searched = closest_title_words(query)
-            self.candidate_ids = list(most_recent(self.matching(live_releases)))
+            # A query that matches releases the filters leave out is no typo.
+            if not (form.active and self.matching_ids(filtered=False)):
+                self.mode = self.SIMILAR_WORDS
+                self.searched = closest_title_words(query)
+                self.candidate_ids = self.matching_ids()
+
+    def matching_ids(self, filtered=True):
+        """The ids of the CANDIDATES most recent matches, under the filters or not."""
+        releases = self.matching(self.live_releases)
+        return list(most_recent(self.form.filter(releases) if filtered else releases))
 
     def matching(self, releases):
         """The releases that match, not yet ordered."""
@@ -110,12 +118,12 @@ class ReleaseSearch:
             return releases.filter(words_filter(self.query, "title", "summary", "body"))
         return releases.filter(search_vector=text_query(self.searched))
 
-    def candidates(self, form, ignore=()):
-        """What is ranked and counted under the filters of `form` other than `ignore`: the
-        CANDIDATES most recent matches."""
-        if not form.active.keys() - set(ignore):
+    def candidates(self, ignore=()):
+        """What is ranked and counted under the filters other than `ignore`: the CANDIDATES
+        most recent matches."""
+        if not self.form.active.keys() & set(ignore):
             return Release.objects.filter(pk__in=self.candidate_ids)
-        kept = form.filter(self.matching(self.live_releases), ignore=ignore)
+        kept = self.form.filter(self.matching(self.live_releases), ignore=ignore)
         return Release.objects.filter(pk__in=most_recent(kept))
 
     def ranked(self, releases):

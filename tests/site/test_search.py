@@ -270,3 +270,32 @@ def test_edited_page_is_found_by_its_new_words(client):
     page.save()
     sections = search(client, "remittances").select("#r-pages")
     assert sections and "Old page" in sections[0].find_parent("section").get_text()
+
+
+@postgresql_only
+def test_total_and_pages_are_those_of_the_filtered_matches(client):
+    def days_ago(days):
+        return now() - timedelta(days=days)
+
+    Release.objects.bulk_create(
+        [
+            release_row("Cholera story", kind="story", publish_at=days_ago(1))
+            for _ in range(CANDIDATES)
+        ]
+        + [release_row("Cholera news", kind="news", publish_at=days_ago(30)) for _ in range(30)]
+    )
+    soup = search(client, {"q": "cholera", "kind": "news"})
+    assert "30 releases" in soup.select_one(".result-count").get_text()
+    assert len(release_titles(soup)) == 20
+    assert len(release_titles(search(client, {"q": "cholera", "kind": "news", "page": "2"}))) == 10
+
+
+@postgresql_only
+def test_a_word_that_the_filters_leave_out_is_no_typo(client):
+    make_release("Update", body="<p>Migrants arrive.</p>", countries=[country("PE")])
+    make_release("Migration in China", countries=[country("CN")])
+    assert release_titles(search(client, {"q": "migrants", "country": "china"})) == []
+    # Without the match in Peru, the query is taken as a typo of the title word "migration".
+    assert release_titles(search(client, {"q": "migrantz", "country": "china"})) == [
+        "Migration in China"
+    ]
