@@ -1,13 +1,20 @@
 """Site search: releases (full text, filters, pages of results), then the best few pages,
 countries and press contacts. A fixed number of queries whatever the data size."""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import Q
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import F, Q
 
 from contacts.models import Country, PressContact
 from news.facets import page_of, release_facets
 from news.models import Release
-from news.search import ReleaseSearch, highlighted, is_typo_tolerant, uses_full_text, words_filter
+from news.search import (
+    CANDIDATES,
+    ReleaseSearch,
+    highlighted,
+    is_typo_tolerant,
+    uses_full_text,
+    words_filter,
+)
 from pages.models import Page
 
 RELEASES_PER_PAGE = 20
@@ -15,22 +22,21 @@ OTHER_RESULTS = 5
 
 
 def search_site(query, filter_form, page_number):
-    """{"page_obj", "facets", "pages", "countries", "contacts"} for a cleaned, non-empty query."""
-    live = Release.objects.live()
-    release_search = ReleaseSearch(query, live)
-    matching = release_search.matching(live)
-    facets = release_facets(filter_form, matching)
-    # A subquery rather than the filters' DISTINCT, which would compute every match's
-    # snippet before the page is cut.
-    releases = Release.objects.filter(pk__in=filter_form.filter(matching).order_by().values("pk"))
-    page_obj = page_of(
-        release_search.ranked(releases.for_cards()), facets.total, page_number, RELEASES_PER_PAGE
-    )
+    """{"page_obj", "facets", "pages", "countries", "contacts", ...} for a cleaned, non-empty
+    query. Releases are ranked and counted among the most recent matches only."""
+    release_search = ReleaseSearch(query, Release.objects.live(), filter_form)
+    facets = release_facets(filter_form, release_search.candidates)
+    total = len(release_search.candidate_ids)
+    releases = release_search.candidates().for_cards()
+    page_obj = page_of(release_search.ranked(releases), total, page_number, RELEASES_PER_PAGE)
     for release in page_obj.object_list:
         release.snippet = highlighted(getattr(release, "headline", ""))
     return {
         "page_obj": page_obj,
-        "similar_titles": release_search.mode == ReleaseSearch.SIMILAR_TITLES,
+        "similar_words": release_search.mode == ReleaseSearch.SIMILAR_WORDS,
+        # Counted among the most recent only: there may be more.
+        "most_recent_only": total >= CANDIDATES,
+        "candidates": CANDIDATES,
         "facets": facets,
         "pages": search_pages(query)[:OTHER_RESULTS],
         "countries": search_countries(query)[:OTHER_RESULTS],
@@ -42,16 +48,10 @@ def search_pages(query):
     pages = Page.objects.live()
     if not uses_full_text():
         return pages.filter(words_filter(query, "title", "summary", "body"))
-    # A vector computed per row is fine for the few hundred pages of the tree.
-    vector = (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector("body", weight="C", config="english")
-    )
     tsquery = SearchQuery(query, config="english", search_type="websearch")
     return (
-        pages.annotate(search=vector, rank=SearchRank(vector, tsquery))
-        .filter(search=tsquery)
+        pages.filter(search_vector=tsquery)
+        .annotate(rank=SearchRank(F("search_vector"), tsquery))
         .order_by("-rank", "title")
     )
 

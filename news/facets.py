@@ -9,6 +9,7 @@ filters keep, so the number next to a choice is the number of releases you get b
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -62,21 +63,24 @@ def cached_release_facets(form, releases):
     """release_facets(), kept in the shared cache until content changes or a scheduled
     release goes live or expires: the newsroom's counts then cost no query."""
     filters = hashlib.sha256(form.query_string().encode()).hexdigest()[:32]
-    return cached_until_change(f"release-facets:{filters}", lambda: release_facets(form, releases))
+    return cached_until_change(
+        f"release-facets:{filters}", lambda: release_facets(form, partial(form.filter, releases))
+    )
 
 
-def release_facets(form, releases):
-    """Facets of `releases` (live, not yet filtered) under the filters of `form`."""
+def release_facets(form, kept):
+    """Facets under the filters of `form`. kept(ignore=names) gives the releases that the
+    filters other than `names` keep, e.g. partial(form.filter, live_releases)."""
     active = form.active
     facets = Facets()
-    _add_calendar_facets(facets, active, form.filter(releases, ignore=CALENDAR_FILTERS))
+    _add_calendar_facets(facets, active, kept(ignore=CALENDAR_FILTERS))
     related = {
         "country": ("countries__slug", "countries__name"),
         "region": ("countries__region__slug", "countries__region__name"),
         "tag": ("tags__slug", "tags__name"),
     }
     for name, (slug, label) in related.items():
-        rows = _top_counts(form.filter(releases, ignore={name}), slug, label, active.get(name))
+        rows = _top_counts(kept(ignore={name}), slug, label, active.get(name))
         facets.choices[name] = [
             Choice(value, title, count, value == active.get(name)) for value, title, count in rows
         ]

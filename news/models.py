@@ -213,6 +213,17 @@ class ReleaseContact(models.Model):
         return str(self.contact)
 
 
+class TitleWord(models.Model):
+    """A word that some release's title holds, for typo tolerance: a query word that no
+    release holds is searched as the title word closest to it. Filled by a PostgreSQL
+    trigger (migration news 0008) and never emptied; unused on SQLite."""
+
+    word = models.CharField(max_length=255, primary_key=True)
+
+    def __str__(self):
+        return self.word
+
+
 EMBARGO_LINK_LIFETIME = timedelta(days=7)
 
 

@@ -5,6 +5,9 @@ release's language) matched by a `websearch_to_tsquery` parse of the query, whic
 any input without a syntax error; ranked, with a highlighted snippet; a short query that
 matches nothing is taken as a typo and matched against title words by trigrams. On SQLite:
 every word in the title, summary or body, newest first.
+
+Only the CANDIDATES most recent matches are ranked and counted: ranking and counting every
+release that holds a common word would cost time in proportion to the whole archive.
 """
 
 import html
@@ -14,7 +17,7 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    TrigramStrictWordSimilarity,
+    TrigramSimilarity,
 )
 from django.db import connection
 from django.db.models import Case, F, Func, Q, TextField, Value, When
@@ -22,12 +25,15 @@ from django.db.models.functions import Concat
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from .models import Release, TitleWord
+
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 10
 # Typo tolerance (trigrams) is for queries of one or two words.
 TYPO_TOLERANT_WORDS = 2
 TYPO_TOLERANT_MIN_LENGTH = 4
-MAX_SIMILAR_TITLES = 100
+SIMILARITY_THRESHOLD = 0.3  # pg_trgm's default, which its % operator (trigram_similar) uses
+CANDIDATES = 200
 # Release language -> PostgreSQL text-search configuration (also in migration news 0002).
 SEARCH_CONFIGS = {"en": "english", "fr": "french", "es": "spanish"}
 DEFAULT_CONFIG = "english"
@@ -35,6 +41,7 @@ CONFIGS = list(dict.fromkeys([DEFAULT_CONFIG, *SEARCH_CONFIGS.values()]))
 # Private-use characters mark the highlighted words in the database's snippet, so that the
 # snippet can be escaped as a whole and only our own <mark> tags are added back.
 START_MARK, STOP_MARK = "\ue000", "\ue001"
+LETTERS = re.compile(r"[^\W\d_]+")
 HIGHLIGHT = re.compile(f"{START_MARK}([^{START_MARK}{STOP_MARK}]*){STOP_MARK}")
 
 
@@ -75,53 +82,55 @@ def text_query(query):
 class ReleaseSearch:
     """How releases are searched for one query.
 
+    The most recent matches under the filters are found first: asked for by the hundred, the
+    planner walks the publishing index for a common word and stops early, and reads the
+    search index for a rare one (asked for one match, it may walk every release).
     On PostgreSQL a short query that no release matches word for word is taken as a typo:
-    the search then looks for titles with a word close to it (trigrams). Deciding first,
-    with one indexed query, keeps every other query on a single index.
+    each of its words is then searched as the title word closest to it (trigrams over the
+    few thousand title words, not over every title).
     """
 
-    WORDS, FULL_TEXT, SIMILAR_TITLES = "words", "full text", "similar titles"
+    WORDS, FULL_TEXT, SIMILAR_WORDS = "words", "full text", "similar words"
 
-    def __init__(self, query, live_releases):
+    def __init__(self, query, live_releases, form):
         self.query = query
-        if not uses_full_text():
-            self.mode = self.WORDS
-        elif is_typo_tolerant(query) and not live_releases.filter(self.full_text()).exists():
-            self.mode = self.SIMILAR_TITLES
-            # Trigrams read every title that shares a few letters with the query: once here,
-            # for the closest ones, rather than once per facet.
-            self.similar_ids = list(
-                live_releases.filter(title__trigram_strict_word_similar=query)
-                .annotate(similarity=self.similarity())
-                .order_by("-similarity", "-publish_at")
-                .values_list("pk", flat=True)[:MAX_SIMILAR_TITLES]
-            )
-        else:
-            self.mode = self.FULL_TEXT
+        self.searched = query  # in typo mode, with the closest title words instead
+        self.live_releases = live_releases
+        self.form = form
+        self.mode = self.FULL_TEXT if uses_full_text() else self.WORDS
+        # Under every filter: the page, its total and the facets that no filter changes.
+        self.candidate_ids = self.matching_ids()
+        if not self.candidate_ids and self.mode == self.FULL_TEXT and is_typo_tolerant(query):
+            # A query that matches releases the filters leave out is no typo.
+            if not (form.active and self.matching_ids(filtered=False)):
+                self.mode = self.SIMILAR_WORDS
+                self.searched = closest_title_words(query)
+                self.candidate_ids = self.matching_ids()
 
-    def full_text(self):
-        return Q(search_vector=text_query(self.query))
-
-    def similarity(self):
-        return TrigramStrictWordSimilarity(self.query, "title")
+    def matching_ids(self, filtered=True):
+        """The ids of the CANDIDATES most recent matches, under the filters or not."""
+        releases = self.matching(self.live_releases)
+        return list(most_recent(self.form.filter(releases) if filtered else releases))
 
     def matching(self, releases):
-        """The releases that match, not yet ordered: what facets and counts use."""
+        """The releases that match, not yet ordered."""
         if self.mode == self.WORDS:
             return releases.filter(words_filter(self.query, "title", "summary", "body"))
-        if self.mode == self.SIMILAR_TITLES:
-            return releases.filter(pk__in=self.similar_ids)
-        return releases.filter(self.full_text())
+        return releases.filter(search_vector=text_query(self.searched))
+
+    def candidates(self, ignore=()):
+        """What is ranked and counted under the filters other than `ignore`: the CANDIDATES
+        most recent matches."""
+        if not self.form.active.keys() & set(ignore):
+            return Release.objects.filter(pk__in=self.candidate_ids)
+        kept = self.form.filter(self.matching(self.live_releases), ignore=ignore)
+        return Release.objects.filter(pk__in=most_recent(kept))
 
     def ranked(self, releases):
         """`releases` (already matching) best first; with a `headline` snippet in full text."""
         if self.mode == self.WORDS:
             return releases.order_by("-publish_at", "-id")
-        if self.mode == self.SIMILAR_TITLES:
-            return releases.annotate(score=self.similarity()).order_by(
-                "-score", "-publish_at", "-id"
-            )
-        tsquery = text_query(self.query)
+        tsquery = text_query(self.searched)
         return releases.annotate(
             score=SearchRank(F("search_vector"), tsquery),
             headline=SearchHeadline(
@@ -134,6 +143,30 @@ class ReleaseSearch:
                 min_words=15,
             ),
         ).order_by("-score", "-publish_at", "-id")
+
+
+def closest_title_words(query):
+    """The query's words, each replaced by the title word closest to it if one is close
+    enough: one query for all of them."""
+    words = LETTERS.findall(query.lower())
+    if not words:
+        return query
+    similarities = {
+        f"similarity_{number}": TrigramSimilarity("word", word) for number, word in enumerate(words)
+    }
+    close = Q.create([("word__trigram_similar", word) for word in words], connector=Q.OR)
+    rows = TitleWord.objects.filter(close).annotate(**similarities)
+    rows = list(rows.values_list("word", *similarities))
+    closest = []
+    for column, word in enumerate(words, start=1):
+        similarity, title_word = max(((row[column], row[0]) for row in rows), default=(0, word))
+        closest.append(title_word if similarity >= SIMILARITY_THRESHOLD else word)
+    return " ".join(closest)
+
+
+def most_recent(releases):
+    """The ids of the CANDIDATES most recent of `releases`."""
+    return releases.order_by("-publish_at", "-id").values_list("pk", flat=True)[:CANDIDATES]
 
 
 def release_config():

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -202,6 +203,9 @@ class Page(Publishable):
         blank=True,
         help_text=_("For developers: a special layout, e.g. pages/landing.html."),
     )
+    # Kept up to date by a PostgreSQL trigger (migration pages 0004), for the site search;
+    # empty on SQLite, whose search reads the text fields instead.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PageQuerySet.as_manager()
 

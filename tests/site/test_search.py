@@ -1,16 +1,20 @@
 """Site search: releases, pages, countries and contacts; full text on PostgreSQL."""
 
+from datetime import timedelta
+
 import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
 
-from news.models import Release
+from news.models import Release, TitleWord
+from news.search import CANDIDATES
 from tests.factories import (
     country,
     make_contact,
     make_page,
     make_release,
     make_releases,
+    now,
     release_row,
     tomorrow,
 )
@@ -93,6 +97,7 @@ def test_empty_query_shows_help(client):
     "query",
     [
         "!!!",
+        "!!!!",
         '"',
         "-",
         "a & b | !c <-> d:*",
@@ -130,10 +135,21 @@ def test_query_count_is_constant_as_releases_grow(client, django_assert_max_num_
         assert len(release_titles(soup)) == min(number + (5 if number == 60 else 0), 20)
 
 
-# The calendar facet with the total, the country, region and topic facets, the page of
-# releases, pages, countries and contacts; on PostgreSQL a query of one or two words adds
-# the check whether it is a typo.
+# The most recent matches, the calendar facet with the total, the country, region and
+# topic facets, the page of releases, pages, countries and contacts.
 SEARCH_QUERIES = 9
+# A typo adds the look-up of the closest title words and the search for them.
+TYPO_QUERIES = SEARCH_QUERIES + 2
+
+
+@postgresql_only
+def test_typo_query_count_is_constant_as_releases_grow(client, django_assert_max_num_queries):
+    for number in (5, 60):
+        make_releases(number, title="Cholera outbreak", countries=[country("CN")], tags=["Health"])
+        client.get("/search/")
+        with django_assert_max_num_queries(TYPO_QUERIES):
+            soup = search(client, {"q": "choleraa", "kind": "press-release"})
+        assert len(release_titles(soup)) == min(number + (5 if number == 60 else 0), 20)
 
 
 @pytest.fixture
@@ -202,3 +218,84 @@ def test_edited_release_is_found_by_its_new_words(client):
     release.title = "Typhoon response"
     release.save()
     assert release_titles(search(client, "typhoon")) == ["Typhoon response"]
+
+
+@postgresql_only
+def test_ranks_and_counts_the_most_recent_matches_only(client):
+    def days_ago(days):
+        return now() - timedelta(days=days)
+
+    Release.objects.bulk_create(
+        [release_row("Cholera in the archive", publish_at=days_ago(900))]
+        + [
+            release_row(
+                f"Weekly update {n}",
+                body="<p>Cholera cases fell.</p>",
+                publish_at=days_ago(n % 300 + 1),
+            )
+            for n in range(CANDIDATES)
+        ]
+        + [release_row("Cholera vaccination reaches the camps", publish_at=days_ago(100))]
+    )
+    soup = search(client, "cholera")
+    assert release_titles(soup)[0] == "Cholera vaccination reaches the camps"
+    assert f"At least {CANDIDATES} releases" in soup.select_one(".result-count").get_text()
+    kinds = [option.get_text() for option in soup.select('select[name="kind"] option')]
+    assert kinds == ["All", f"Press release ({CANDIDATES})"]
+    last_page = search(client, {"q": "cholera", "page": str(CANDIDATES // 20)})
+    assert "Cholera in the archive" not in release_titles(last_page)
+    # A filter searches all the matches again, the old ones included.
+    archive = Release.objects.get(title="Cholera in the archive")
+    archive.countries.add(country("PE"))
+    assert release_titles(search(client, {"q": "cholera", "country": "peru"})) == [
+        "Cholera in the archive"
+    ]
+
+
+@postgresql_only
+def test_title_words_are_kept_for_typos_on_bulk_insert_and_edit(client):
+    Release.objects.bulk_create([release_row("Monsoon floods"), release_row("Locust swarms")])
+    release = make_release("Old title")
+    release.title = "Typhoon response"
+    release.save()
+    words = set(TitleWord.objects.values_list("word", flat=True))
+    assert {"monsoon", "floods", "locust", "swarms", "typhoon", "response"} <= words
+    assert release_titles(search(client, "typhon")) == ["Typhoon response"]
+
+
+@postgresql_only
+def test_edited_page_is_found_by_its_new_words(client):
+    page = make_page("Old page")
+    page.body = "<p>Remittances corridors and fees.</p>"
+    page.save()
+    sections = search(client, "remittances").select("#r-pages")
+    assert sections and "Old page" in sections[0].find_parent("section").get_text()
+
+
+@postgresql_only
+def test_total_and_pages_are_those_of_the_filtered_matches(client):
+    def days_ago(days):
+        return now() - timedelta(days=days)
+
+    Release.objects.bulk_create(
+        [
+            release_row("Cholera story", kind="story", publish_at=days_ago(1))
+            for _ in range(CANDIDATES)
+        ]
+        + [release_row("Cholera news", kind="news", publish_at=days_ago(30)) for _ in range(30)]
+    )
+    soup = search(client, {"q": "cholera", "kind": "news"})
+    assert "30 releases" in soup.select_one(".result-count").get_text()
+    assert len(release_titles(soup)) == 20
+    assert len(release_titles(search(client, {"q": "cholera", "kind": "news", "page": "2"}))) == 10
+
+
+@postgresql_only
+def test_a_word_that_the_filters_leave_out_is_no_typo(client):
+    make_release("Update", body="<p>Migrants arrive.</p>", countries=[country("PE")])
+    make_release("Migration in China", countries=[country("CN")])
+    assert release_titles(search(client, {"q": "migrants", "country": "china"})) == []
+    # Without the match in Peru, the query is taken as a typo of the title word "migration".
+    assert release_titles(search(client, {"q": "migrantz", "country": "china"})) == [
+        "Migration in China"
+    ]

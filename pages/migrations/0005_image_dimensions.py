@@ -14,6 +14,6 @@ def record_dimensions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("pages", "0003_slug_redirects_and_publish_permission")]
+    dependencies = [("pages", "0004_search_vector")]
 
     operations = [migrations.RunPython(record_dimensions, migrations.RunPython.noop)]
