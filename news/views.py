@@ -41,7 +41,11 @@ def release_list(request):
 
 def release_detail(request, slug):
     release = get_object_or_404(
-        visible_to(request, Release.objects.select_related("dateline_country", "image")),
+        visible_to(
+            request,
+            # The search vector is twice the size of the body and only searched in SQL.
+            Release.objects.select_related("dateline_country", "image").defer("search_vector"),
+        ),
         slug=slug,
     )
     return mark_preview(render_release(request, release), release)
