@@ -113,3 +113,11 @@ def test_preview_needs_a_post_with_a_csrf_token(draft, django_user_model):
 
 def test_unknown_release_is_not_found(staff_client):
     assert staff_client.post("/admin/news/release/999999/preview/", {}).status_code == 404
+
+
+def test_preview_sharing_tags_show_the_unsaved_title_after_the_page_was_seen(staff_client, draft):
+    assert "Draft about floods" in staff_client.get(draft.get_absolute_url()).text
+    data = admin_form_data(staff_client.get(change_url(draft))) | {"title": "Floods: an update"}
+    page = staff_client.post(preview_url(draft), data).text
+    assert '<meta property="og:title" content="Floods: an update">' in page
+    assert '"headline": "Floods: an update"' in page
