@@ -67,7 +67,8 @@ class ForgivingRedisCache(RedisCache):
         return self._attempt(False, super().has_key, key, version)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._attempt(False, super().add, key, value, timeout, version)
+        # Unreachable, nothing is shared: as if added, so a claim to build a value never waits.
+        return self._attempt(True, super().add, key, value, timeout, version)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._attempt(None, super().set, key, value, timeout, version)

@@ -1,3 +1,5 @@
+import threading
+import time
 from datetime import timedelta
 from unittest import mock
 
@@ -8,6 +10,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from news.models import Release
+from pages import publishing
 from pages.publishing import (
     CONTENT_VERSION_KEY,
     State,
@@ -122,3 +125,38 @@ def test_what_a_request_computes_as_a_release_goes_live_is_not_kept_past_that_mo
         request_finished.send(sender=None)
     with mock.patch("django.utils.timezone.now", return_value=start + timedelta(seconds=7)):
         assert cached_until_change("live", lambda: list(Release.objects.live())) == [release]
+
+
+def building_claim(key):
+    return f"building:until-change:{content_version()}:{key}"
+
+
+def test_a_value_another_server_is_building_is_waited_for_not_built_again():
+    cache.add(building_claim("counts"), 1)
+    full_key = f"until-change:{content_version()}:counts"
+
+    def other_server_finishes():
+        time.sleep(0.2)
+        cache.set(full_key, ("theirs", time.time() + 60))
+
+    threading.Thread(target=other_server_finishes).start()
+    assert cached_until_change("counts", lambda: "ours") == "theirs"
+
+
+def test_a_value_whose_builder_went_away_is_built_after_a_short_wait(monkeypatch):
+    monkeypatch.setattr(publishing, "BUILD_WAIT_SECONDS", 0.2)
+    cache.add(building_claim("counts"), 1)
+    assert cached_until_change("counts", lambda: "ours") == "ours"
+    assert cache.get(building_claim("counts")) is None
+
+
+def test_with_the_cache_down_a_value_is_built_at_once(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "iomsite.redis_cache.ForgivingRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    with mock.patch("pages.publishing.time.sleep", side_effect=AssertionError("waited")):
+        assert cached_until_change("counts", lambda: "ours") == "ours"
