@@ -273,7 +273,8 @@ def cached_until_change(key, compute, longest=3600):
     building = f"building:{key}"
     # After an edit every app server misses at once: one builds (the newsroom's counts take a
     # second at 100,000 releases), the others wait a little for its result.
-    if not cache.add(building, 1, timeout=BUILD_LOCK_SECONDS):
+    claimed = cache.add(building, 1, timeout=BUILD_LOCK_SECONDS)
+    if not claimed:
         deadline = time.monotonic() + BUILD_WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(0.05)
@@ -285,7 +286,8 @@ def cached_until_change(key, compute, longest=3600):
         seconds = seconds_until_next_scheduled_change(now, longest=longest)
         _store(key, value, now.timestamp() + seconds, timeout=seconds)
     finally:
-        cache.delete(building)
+        if claimed:
+            cache.delete(building)
     return value
 
 
