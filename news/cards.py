@@ -25,7 +25,8 @@ def release_cards(ids):
 def rendered_cards(ids):
     """{id: card HTML} of these live releases, reading only those without a kept card."""
     fragments = fragment_cache()
-    keys = {pk: f"release-card:{content_version()}:{get_language()}:{pk}" for pk in ids}
+    prefix = f"release-card:{content_version()}:{get_language()}"
+    keys = {pk: f"{prefix}:{pk}" for pk in ids}
     kept = fragments.get_many(keys.values())
     cards = {pk: kept[key] for pk, key in keys.items() if key in kept}
     # Not even an empty queryset when all are kept: building its SQL costs a millisecond.

@@ -74,13 +74,14 @@ def release_facets(form, kept):
     active = form.active
     facets = Facets()
     _add_calendar_facets(facets, active, kept(ignore=CALENDAR_FILTERS))
+    # name: (slug, label, whether one release can reach a value twice: two countries of a region)
     related = {
-        "country": ("countries__slug", "countries__name"),
-        "region": ("countries__region__slug", "countries__region__name"),
-        "tag": ("tags__slug", "tags__name"),
+        "country": ("countries__slug", "countries__name", False),
+        "region": ("countries__region__slug", "countries__region__name", True),
+        "tag": ("tags__slug", "tags__name", False),
     }
-    for name, (slug, label) in related.items():
-        rows = _top_counts(kept(ignore={name}), slug, label, active.get(name))
+    for name, (slug, label, repeats) in related.items():
+        rows = _top_counts(kept(ignore={name}), slug, label, active.get(name), repeats)
         facets.choices[name] = [
             Choice(value, title, count, value == active.get(name)) for value, title, count in rows
         ]
@@ -126,7 +127,7 @@ def _add_calendar_facets(facets, active, releases):
     ]
 
 
-def _top_counts(releases, slug, label, active_slug):
+def _top_counts(releases, slug, label, active_slug, repeats):
     """[(slug, label, count)] for the most frequent values, the active one always included."""
     ordering = ["-count", label]
     if active_slug:
@@ -134,7 +135,7 @@ def _top_counts(releases, slug, label, active_slug):
     rows = (
         releases.order_by()
         .values_list(slug, label)
-        .annotate(count=release_count(releases, repeats=slug.startswith("countries__region")))
+        .annotate(count=release_count(releases, repeats))
         .order_by(*ordering)[: TOP_CHOICES + 1]
     )
     # Releases without any country or topic come back as one row with no slug.
@@ -143,7 +144,7 @@ def _top_counts(releases, slug, label, active_slug):
 
 def release_count(releases, repeats=False):
     """COUNT(DISTINCT id) only where rows can repeat a release: after the filters' joins, or
-    in a facet where one release can reach a value twice (two countries of one region).
+    in a facet where one release can reach a value twice.
     Otherwise a plain COUNT, which PostgreSQL computes twice as fast over 100,000 releases."""
     return Count("pk", distinct=repeats or releases.query.distinct)
 
