@@ -3,18 +3,29 @@
 Every cached thing on the site can be rebuilt from the database, so when Redis is down the
 site keeps serving (slower) instead of answering 500. After a failure the cache is skipped for
 a few seconds, so that each request does not wait for Redis to time out again.
+
+A value that every request reads and that changes seldom (the content version) can be
+watched: each process keeps a copy, and a write through `set_and_announce` tells every
+watching process, over Redis pub/sub, to read it again. A request then reads the copy instead
+of making a round trip to Redis (about 0.2 ms here, as much as Django's smallest view costs).
 """
 
 import logging
+import os
+import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 SKIP_AFTER_FAILURE_SECONDS = 5
+RESUBSCRIBE_AFTER_SECONDS = 1
+MAX_RESUBSCRIBE_SECONDS = 30
+QUIET_SECONDS = 0.25  # under the sockets' timeout, which a quiet channel must not reach
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -32,12 +43,82 @@ class ReusingRedisCacheClient(RedisCacheClient):
         return self._clients[id(pool)]
 
 
+class Watcher:
+    """This process's copy of one key's value, read again whenever a change is announced.
+
+    The copy is vouched for only while subscribed: from the moment the subscription is
+    confirmed, every later change is heard, so the value read then is current. Each
+    announcement is followed by a fresh read rather than carrying the value, so that two
+    writers announcing at once leave every copy at the value written last. Every quiet quarter
+    second is followed by a read too: a writer that does not announce is that late at most.
+    """
+
+    def __init__(self, client, key, loads):
+        self.client = client
+        self.key = key
+        self.loads = loads
+        self.value = None
+        self.subscribed = False
+        self.pid = os.getpid()
+        threading.Thread(target=self.listen, name=f"watch {key}", daemon=True).start()
+
+    def read(self):
+        raw = self.client.get(self.key)
+        self.value = None if raw is None else self.loads(raw)
+
+    def listen(self):
+        pause = RESUBSCRIBE_AFTER_SECONDS
+        while True:
+            try:
+                with self.client.pubsub() as pubsub:
+                    pubsub.subscribe(self.key)
+                    # Nothing is vouched for until the subscription is confirmed.
+                    while pubsub.get_message(timeout=QUIET_SECONDS) is None:
+                        pass
+                    self.read()
+                    self.subscribed = True
+                    pause = RESUBSCRIBE_AFTER_SECONDS
+                    while True:
+                        pubsub.get_message(timeout=QUIET_SECONDS)
+                        self.read()
+            except RedisError as error:
+                if self.subscribed or pause == RESUBSCRIBE_AFTER_SECONDS:
+                    logger.warning("Not watching %s, will try again: %s", self.key, error)
+                self.subscribed = False
+                time.sleep(pause)
+                pause = min(2 * pause, MAX_RESUBSCRIBE_SECONDS)
+
+
 class ForgivingRedisCache(RedisCache):
     _skip_until = 0.0
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+        self._watchers = {}
+        self._watchers_lock = threading.Lock()
+
+    def watched(self, key, version=None):
+        """This process's copy of `key`'s value, or None when the copy cannot be vouched for
+        (the watch is starting, or Redis is unreachable): read the cache then."""
+        key = self.make_and_validate_key(key, version=version)
+        watcher = self._watchers.get(key)
+        if watcher is None or watcher.pid != os.getpid():  # a forked worker watches anew
+            with self._watchers_lock:
+                watcher = self._watchers.get(key)
+                if watcher is None or watcher.pid != os.getpid():
+                    watcher = self._watchers[key] = Watcher(
+                        self._cache.get_client(key), key, self._cache._serializer.loads
+                    )
+        return watcher.value if watcher.subscribed else None
+
+    def announce(self, key, value, version=None):
+        """Tell every process watching `key` that it now holds `value`; this one knows at once."""
+        key = self.make_and_validate_key(key, version=version)
+        self._attempt(None, self._cache.get_client(key, write=True).publish, key, b"")
+        watcher = self._watchers.get(key)
+        if watcher is not None:
+            watcher.value = value
 
     def _attempt(self, fallback, operation, *args, **kwargs):
         if time.monotonic() < self._skip_until:

@@ -54,10 +54,11 @@ def content_version():
     version = getattr(_request, "version", None)
     if version is not None:
         return version
-    version = cache.get(CONTENT_VERSION_KEY)
+    version = _shared_version()
     if version is None:
         version = timezone.now().timestamp()
-        cache.add(CONTENT_VERSION_KEY, version, timeout=None)
+        if cache.add(CONTENT_VERSION_KEY, version, timeout=None):
+            _announce(version)
     if getattr(_request, "active", False):
         _request.version = version
     return version
@@ -76,8 +77,23 @@ def content_changed():
 def _new_content_version():
     version = timezone.now().timestamp()
     cache.set(CONTENT_VERSION_KEY, version, timeout=None)
+    _announce(version)
     if getattr(_request, "active", False):
         _request.version = version
+
+
+def _shared_version():
+    """The version in the shared cache: on Redis, this process's copy of it, which every
+    change is announced to (iomsite/redis_cache.py), rather than a round trip per request."""
+    watched = getattr(cache, "watched", None)
+    version = watched(CONTENT_VERSION_KEY) if watched else None
+    return cache.get(CONTENT_VERSION_KEY) if version is None else version
+
+
+def _announce(version):
+    announce = getattr(cache, "announce", None)
+    if announce:
+        announce(CONTENT_VERSION_KEY, version)
 
 
 class Status(models.TextChoices):
