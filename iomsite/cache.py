@@ -9,22 +9,37 @@ responses that set no cookie and do not forbid caching (previews and embargo lin
 `Cache-Control: private`/`no-store`). Stored pages carry an ETag, so the outer
 ConditionalGetMiddleware answers 304 to a client that has them, and Cache-Control headers
 that let a CDN keep them briefly.
+
+Each process also keeps the pages it sent lately, as it sent them (with the headers that the
+outer middlewares added), and answers the next anonymous visitor from that copy before
+Django's middleware runs (PageCachingWSGIHandler): a hit then costs one read of the content
+version from the shared cache, about what Django's smallest view costs. Such a copy exists
+only for an address Django itself answered with a cached page (host allowed, HTTPS redirect
+passed), so anything Django would refuse or redirect finds no copy and goes through Django.
 """
 
+import functools
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
 from django.http import HttpResponse
+from django.middleware.http import ConditionalGetMiddleware
 from django.utils import timezone
 from django.utils.cache import get_max_age, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
+from iomsite.request_logging import REQUEST_ID_HEADER, log_answer, tag
 from pages.publishing import content_version, seconds_until_next_scheduled_change
 
 # Headers that belong to one response, not to the page: the outer middlewares set them.
 NOT_STORED = {"set-cookie", "date", "content-length"}
+# Headers that belong to one response even once all the middlewares have run.
+NOT_KEPT_AS_SENT = {"set-cookie", "date", REQUEST_ID_HEADER.lower()}
 
 
 def is_anonymous_public_request(request):
@@ -47,9 +62,9 @@ def is_shareable(response):
     )
 
 
-# Recently served pages, in this process: a copy of the shared cache's, trusted only while
-# the shared content version matches.
-process_pages = LocMemCache("iomsite-process-pages", {"OPTIONS": {"MAX_ENTRIES": 300}})
+# Pages this process sent lately, headers and all: trusted only while the shared content
+# version matches.
+sent_pages = LocMemCache("iomsite-sent-pages", {"OPTIONS": {"MAX_ENTRIES": 300}})
 
 
 def is_current(entry, version, now):
@@ -73,15 +88,10 @@ class PageCacheMiddleware:
         if settings.PAGE_CACHE:
             key = page_key(request)
             version = content_version()
-            # A page is good only if it was stored under the current version. This process's
-            # copy saves fetching the whole page from the shared cache on every request.
-            entry = process_pages.get(key)
-            if not is_current(entry, version, now):
-                entry = cache.get(key)
-                if is_current(entry, version, now):
-                    process_pages.set(key, entry, int(entry["expires"] - now.timestamp()) + 1)
+            # A page is good only if it was stored under the current version.
+            entry = cache.get(key)
             if is_current(entry, version, now):
-                return self.rebuild(entry, now)
+                return self.rebuild(key, entry, now)
 
         response = self.get_response(request)
         if not is_shareable(response):
@@ -118,12 +128,97 @@ class PageCacheMiddleware:
             "expires": now.timestamp() + seconds,
         }
         cache.set(key, entry, int(seconds) + 1)
-        process_pages.set(key, entry, int(seconds) + 1)
+        response.page_cache_key = key
+        response.page_cache_entry = entry
 
-    def rebuild(self, entry, now):
+    @classmethod
+    def rebuild(cls, key, entry, now):
         response = HttpResponse(entry["content"])
         for name, value in entry["headers"]:
             response[name] = value
+        response["Content-Length"] = str(len(entry["content"]))
         # What is left of the entry's life is what a browser or CDN may keep it for.
-        self.add_public_headers(response, max(1, entry["expires"] - now.timestamp()))
+        cls.add_public_headers(response, max(1, entry["expires"] - now.timestamp()))
+        response.page_cache_key = key
+        response.page_cache_entry = entry
+        return response
+
+
+def keep_as_sent(response):
+    """Copy a cached page as it leaves Django, for sent_copy to answer the next request."""
+    key = getattr(response, "page_cache_key", None)
+    if key is None or response.status_code != 200:  # e.g. a 304 for a client that had it
+        return
+    entry = response.page_cache_entry
+    headers = [
+        (name, value) for name, value in response.items() if name.lower() not in NOT_KEPT_AS_SENT
+    ]
+    seconds = entry["expires"] - time.time()
+    if seconds > 0:
+        sent_pages.set(key, {**entry, "headers": headers}, int(seconds) + 1)
+
+
+# Django's own 304 logic, applied to the copies answered before its middleware runs.
+conditional_get = ConditionalGetMiddleware(get_response=lambda request: None)
+VALIDATORS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+
+
+@functools.lru_cache(maxsize=256)
+def cache_control_for(sent, seconds):
+    """The Cache-Control header `sent` with a page, for a copy with `seconds` left to live."""
+    response = HttpResponse()
+    response["Cache-Control"] = sent
+    PageCacheMiddleware.add_public_headers(response, seconds)
+    return response["Cache-Control"]
+
+
+def sent_copy(request):
+    """(status, headers, body) answering `request` from this process's copy of the page, or
+    None. A client that holds the page (it sends validators) gets Django's 304 logic."""
+    if not is_anonymous_public_request(request):
+        return None
+    try:
+        key = page_key(request)
+    except DisallowedHost:
+        return None
+    entry = sent_pages.get(key)
+    if entry is None:  # checked first: a page never sent here costs no shared-cache read
+        return None
+    now = timezone.now()
+    if not is_current(entry, content_version(), now):
+        return None
+    if any(header in request.META for header in VALIDATORS):
+        response = PageCacheMiddleware.rebuild(key, entry, now)
+        response = conditional_get.process_response(request, response)
+        status = f"{response.status_code} {response.reason_phrase}"
+        return status, list(response.items()), response.content
+    seconds_left = max(1, int(entry["expires"] - now.timestamp()))
+    headers = [
+        (name, cache_control_for(value, seconds_left) if name == "Cache-Control" else value)
+        for name, value in entry["headers"]
+    ]
+    return "200 OK", headers, entry["content"]
+
+
+class PageCachingWSGIHandler(WSGIHandler):
+    """Django's WSGI handler, answering anonymous visitors' hits from this process's copies
+    of the pages it sent, before the middleware and without a database connection."""
+
+    def __call__(self, environ, start_response):
+        if not settings.PAGE_CACHE:
+            return super().__call__(environ, start_response)
+        started = time.monotonic()
+        request = WSGIRequest(environ)
+        copy = sent_copy(request)
+        if copy is None:
+            return super().__call__(environ, start_response)
+        status, headers, body = copy
+        tag(request)
+        log_answer(request, int(status[:3]), started)
+        start_response(status, [*headers, (REQUEST_ID_HEADER, request.id)])
+        return [body]
+
+    def get_response(self, request):
+        response = super().get_response(request)
+        keep_as_sent(response)
         return response

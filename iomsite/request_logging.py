@@ -37,29 +37,40 @@ def user_id(request, look_up=False):
     return getattr(user, "pk", None)
 
 
+def tag(request):
+    """Give the request its id: the load balancer's if well formed, else a new one."""
+    supplied = request.headers.get(REQUEST_ID_HEADER, "")
+    is_well_formed = WELL_FORMED_REQUEST_ID.fullmatch(supplied)
+    request.id = supplied if is_well_formed else uuid.uuid4().hex
+
+
+def log_answer(request, status, started):
+    """Write the request's one log line."""
+    logger.info(
+        "%s %s %s",
+        request.method,
+        request.path,
+        status,
+        extra={
+            "request": request,  # for RequestContextFilter, outside the middleware too
+            "status": status,
+            "duration_ms": round((time.monotonic() - started) * 1000, 1),
+        },
+    )
+
+
 class RequestIdMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        supplied = request.headers.get(REQUEST_ID_HEADER, "")
-        is_well_formed = WELL_FORMED_REQUEST_ID.fullmatch(supplied)
-        request.id = supplied if is_well_formed else uuid.uuid4().hex
+        tag(request)
         token = current_request.set(request)
         started = time.monotonic()
         try:
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = request.id
-            logger.info(
-                "%s %s %s",
-                request.method,
-                request.path,
-                response.status_code,
-                extra={
-                    "status": response.status_code,
-                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
-                },
-            )
+            log_answer(request, response.status_code, started)
             return response
         finally:
             current_request.reset(token)

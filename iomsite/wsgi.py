@@ -1,7 +1,10 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iomsite.settings")
+django.setup(set_prefix=False)
 
-application = get_wsgi_application()
+from iomsite.cache import PageCachingWSGIHandler  # noqa: E402 - needs the settings loaded
+
+application = PageCachingWSGIHandler()

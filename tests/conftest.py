@@ -2,13 +2,17 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from iomsite.cache import sent_pages
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with an empty cache, so cached menus or pages never leak between tests."""
+    """Every test starts with empty caches, so cached menus or pages never leak between tests."""
     cache.clear()
+    sent_pages.clear()
     yield
     cache.clear()
+    sent_pages.clear()
 
 
 @pytest.fixture
