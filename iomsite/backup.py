@@ -43,7 +43,7 @@ CONTENT_MODELS = [
     "pages.SlugRedirect",
 ]
 # Not backed up: the database derives their rows from the content, on restore too.
-DERIVED_MODELS = ["news.TitleWord"]
+DERIVED_MODELS = ["news.TitleWord", "news.SearchDocument"]
 # Apps whose every model must be in CONTENT_MODELS or DERIVED_MODELS (a test checks it).
 CONTENT_APPS = ["pages", "contacts", "news"]
 USER_FIELDS = ["username", "first_name", "last_name", "email", "is_active", "date_joined"]

@@ -1,10 +1,11 @@
 """Search over releases.
 
-On PostgreSQL: the stored search vector (title A, summary B, body C, stemmed in the
-release's language) matched by a `websearch_to_tsquery` parse of the query, which takes
-any input without a syntax error; ranked, with a highlighted snippet; a short query that
-matches nothing is taken as a typo and matched against title words by trigrams. On SQLite:
-every word in the title, summary or body, newest first.
+On PostgreSQL: the search documents (the release's words, title A, summary B, body C,
+stemmed in its language, and its filter values as tokens) matched by a `websearch_to_tsquery`
+parse of the query, which takes any input without a syntax error, and the filters' tokens;
+ranked, with a highlighted snippet of the summary and the start of the body; a short query
+that matches nothing is taken as a typo and matched against title words by trigrams. On
+SQLite: every word in the title, summary or body, newest first.
 
 Only the CANDIDATES most recent matches are ranked and counted: ranking and counting every
 release that holds a common word would cost time in proportion to the whole archive.
@@ -16,16 +17,18 @@ import re
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
+    SearchQueryCombinable,
+    SearchQueryField,
     SearchRank,
     TrigramSimilarity,
 )
 from django.db import connection
 from django.db.models import Case, F, Func, Q, TextField, Value, When
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Left
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from .models import Release, TitleWord
+from .models import Release, SearchDocument, TitleWord
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 10
@@ -34,10 +37,13 @@ TYPO_TOLERANT_WORDS = 2
 TYPO_TOLERANT_MIN_LENGTH = 4
 SIMILARITY_THRESHOLD = 0.3  # pg_trgm's default, which its % operator (trigram_similar) uses
 CANDIDATES = 200
+SNIPPET_BODY_LENGTH = 1000
 # Release language -> PostgreSQL text-search configuration (also in migration news 0002).
 SEARCH_CONFIGS = {"en": "english", "fr": "french", "es": "spanish"}
 DEFAULT_CONFIG = "english"
 CONFIGS = list(dict.fromkeys([DEFAULT_CONFIG, *SEARCH_CONFIGS.values()]))
+# Filters whose values are tokens in the search documents (migration news 0009).
+TOKEN_FILTERS = ("kind", "language", "country", "region", "tag")
 # Private-use characters mark the highlighted words in the database's snippet, so that the
 # snippet can be escaped as a whole and only our own <mark> tags are added back.
 START_MARK, STOP_MARK = "\ue000", "\ue001"
@@ -83,11 +89,11 @@ class ReleaseSearch:
     """How releases are searched for one query.
 
     The most recent matches under the filters are found first: asked for by the hundred, the
-    planner walks the publishing index for a common word and stops early, and reads the
-    search index for a rare one (asked for one match, it may walk every release).
-    On PostgreSQL a short query that no release matches word for word is taken as a typo:
-    each of its words is then searched as the title word closest to it (trigrams over the
-    few thousand title words, not over every title).
+    planner walks the search documents in publishing order for a common word and stops
+    early, and reads the text index for a rare word or a filter (whose values are tokens in
+    the same index). On PostgreSQL a short query that no release matches word for word is
+    taken as a typo: each of its words is then searched as the title word closest to it
+    (trigrams over the few thousand title words, not over every title).
     """
 
     WORDS, FULL_TEXT, SIMILAR_WORDS = "words", "full text", "similar words"
@@ -99,32 +105,41 @@ class ReleaseSearch:
         self.form = form
         self.mode = self.FULL_TEXT if uses_full_text() else self.WORDS
         # Under every filter: the page, its total and the facets that no filter changes.
-        self.candidate_ids = self.matching_ids()
+        self.candidate_ids = list(self.most_recent())
         if not self.candidate_ids and self.mode == self.FULL_TEXT and is_typo_tolerant(query):
             # A query that matches releases the filters leave out is no typo.
-            if not (form.active and self.matching_ids(filtered=False)):
+            if not (form.active and list(self.most_recent(ignore=form.active))):
                 self.mode = self.SIMILAR_WORDS
                 self.searched = closest_title_words(query)
-                self.candidate_ids = self.matching_ids()
+                self.candidate_ids = list(self.most_recent())
 
-    def matching_ids(self, filtered=True):
-        """The ids of the CANDIDATES most recent matches, under the filters or not."""
-        releases = self.matching(self.live_releases)
-        return list(most_recent(self.form.filter(releases) if filtered else releases))
-
-    def matching(self, releases):
-        """The releases that match, not yet ordered."""
+    def most_recent(self, ignore=()):
+        """The ids of the CANDIDATES most recent matches under the filters but `ignore`."""
         if self.mode == self.WORDS:
-            return releases.filter(words_filter(self.query, "title", "summary", "body"))
-        return releases.filter(search_vector=text_query(self.searched))
+            releases = self.live_releases.filter(
+                words_filter(self.query, "title", "summary", "body")
+            )
+            releases = self.form.filter(releases, ignore=ignore)
+            return releases.order_by("-publish_at", "-id").values_list("pk", flat=True)[:CANDIDATES]
+        active = {name: value for name, value in self.form.active.items() if name not in ignore}
+        tsquery = text_query(self.searched)
+        tokens = [f"{name}:{value}" for name, value in active.items() if name in TOKEN_FILTERS]
+        if tokens:
+            tsquery &= Tokens(tokens)
+        documents = SearchDocument.objects.live().filter(document=tsquery)
+        if "year" in active:
+            documents = documents.filter(publish_at__year=active["year"])
+        if "month" in active:
+            documents = documents.filter(publish_at__month=active["month"])
+        documents = documents.order_by("-publish_at", "-release_id")
+        return documents.values_list("release_id", flat=True)[:CANDIDATES]
 
     def candidates(self, ignore=()):
         """What is ranked and counted under the filters other than `ignore`: the CANDIDATES
         most recent matches."""
         if not self.form.active.keys() & set(ignore):
             return Release.objects.filter(pk__in=self.candidate_ids)
-        kept = self.form.filter(self.matching(self.live_releases), ignore=ignore)
-        return Release.objects.filter(pk__in=most_recent(kept))
+        return Release.objects.filter(pk__in=self.most_recent(ignore))
 
     def ranked(self, releases):
         """`releases` (already matching) best first; with a `headline` snippet in full text."""
@@ -132,7 +147,7 @@ class ReleaseSearch:
             return releases.order_by("-publish_at", "-id")
         tsquery = text_query(self.searched)
         return releases.annotate(
-            score=SearchRank(F("search_vector"), tsquery),
+            score=SearchRank(F("search_document__document"), tsquery),
             headline=SearchHeadline(
                 snippet_text(),
                 tsquery,
@@ -143,6 +158,18 @@ class ReleaseSearch:
                 min_words=15,
             ),
         ).order_by("-score", "-publish_at", "-id")
+
+
+class Tokens(SearchQueryCombinable, Func):
+    """Filter values as the exact tokens of the search documents, all required:
+    e.g. 'kind:news' & 'tag:health'. Cast, not parsed, so that no dictionary changes them."""
+
+    template = "%(expressions)s::tsquery"
+    output_field = SearchQueryField()
+
+    def __init__(self, tokens):
+        quoted = " & ".join("'{}'".format(token.replace("'", "''")) for token in tokens)
+        super().__init__(Value(quoted))
 
 
 def closest_title_words(query):
@@ -164,11 +191,6 @@ def closest_title_words(query):
     return " ".join(closest)
 
 
-def most_recent(releases):
-    """The ids of the CANDIDATES most recent of `releases`."""
-    return releases.order_by("-publish_at", "-id").values_list("pk", flat=True)[:CANDIDATES]
-
-
 def release_config():
     """Each release's text-search configuration, from its language."""
     return Case(
@@ -178,10 +200,12 @@ def release_config():
 
 
 def snippet_text():
-    """The summary and the body's text without its tags, where snippets come from."""
+    """The summary and the start of the body without its tags, where snippets come from:
+    ts_headline over whole bodies took a third of a search's time. A tag cut short at the
+    end goes too."""
     body_text = Func(
-        F("body"),
-        Value("<[^>]*>"),
+        Left("body", SNIPPET_BODY_LENGTH),
+        Value("<[^>]*(>|$)"),
         Value(" "),
         Value("g"),
         function="regexp_replace",

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
+from taggit.models import Tag
 
 from news.models import Release, TitleWord
 from news.search import CANDIDATES
@@ -299,3 +300,35 @@ def test_a_word_that_the_filters_leave_out_is_no_typo(client):
     assert release_titles(search(client, {"q": "migrantz", "country": "china"})) == [
         "Migration in China"
     ]
+
+
+@postgresql_only
+def test_filters_follow_topics_and_countries_changed_after_saving(client):
+    release = make_release("Cholera in Chad", countries=[country("TD")], tags=["Health"])
+    release.countries.remove(country("TD"))
+    release.countries.add(country("PE"))
+    assert release_titles(search(client, {"q": "cholera", "country": "chad"})) == []
+    assert release_titles(search(client, {"q": "cholera", "country": "peru"})) == [
+        "Cholera in Chad"
+    ]
+    assert release_titles(search(client, {"q": "cholera", "region": "americas"})) == [
+        "Cholera in Chad"
+    ]
+    Tag.objects.filter(slug="health").update(slug="global-health")
+    assert release_titles(search(client, {"q": "cholera", "tag": "global-health"})) == [
+        "Cholera in Chad"
+    ]
+    release.tags.clear()
+    assert release_titles(search(client, {"q": "cholera", "tag": "global-health"})) == []
+
+
+@postgresql_only
+def test_expired_unpublished_and_deleted_releases_are_never_found(client):
+    make_release("Cholera expired", unpublish_at=now() - timedelta(hours=1))
+    unpublished = make_release("Cholera unpublished")
+    Release.objects.filter(pk=unpublished.pk).unpublish()
+    make_release("Cholera deleted").delete()
+    make_release("Cholera live", language="fr")
+    assert release_titles(search(client, "cholera")) == ["Cholera live"]
+    assert release_titles(search(client, {"q": "cholera", "language": "fr"})) == ["Cholera live"]
+    assert release_titles(search(client, {"q": "cholera", "language": "en"})) == []
