@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from pages.pagination import CachedPaginator
-from pages.publishing import cached_until_change, mark_preview, visible_to
+from pages.publishing import cached_until_change, mark_preview, may_preview
 from pages.views import section_page
 
 from .cards import release_cards
@@ -40,14 +40,17 @@ def release_list(request):
 
 
 def release_detail(request, slug):
-    release = get_object_or_404(
-        visible_to(
-            request,
-            # The search vector is twice the size of the body and only searched in SQL.
-            Release.objects.select_related("dateline_country", "image").defer("search_vector"),
-        ),
-        slug=slug,
-    )
+    # The search vector is twice the size of the body and only searched in SQL.
+    releases = Release.objects.select_related("dateline_country", "image").defer("search_vector")
+    if may_preview(request, Release):
+        release = get_object_or_404(releases, slug=slug)
+    else:
+        # Kept until content changes, as the rest of the page is: a warm page runs no query.
+        release = cached_until_change(
+            f"live-release:{slug}", lambda: releases.live().filter(slug=slug).first()
+        )
+        if release is None:
+            raise Http404("No live release at this address.")
     return mark_preview(render_release(request, release), release)
 
 

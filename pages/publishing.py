@@ -343,13 +343,16 @@ def _remember(key, entry):
     _in_process[key] = entry
 
 
+def may_preview(request, model):
+    """Staff who may edit `model` see its items in any state (the admin's "view on site" is
+    their preview)."""
+    opts = model._meta
+    return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+
 def visible_to(request, queryset):
-    """Live items for the public; everything for staff who may edit them (the admin's
-    "view on site" is their preview)."""
-    opts = queryset.model._meta
-    if request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
-        return queryset
-    return queryset.live()
+    """Live items for the public; everything for staff who may edit them."""
+    return queryset if may_preview(request, queryset.model) else queryset.live()
 
 
 def mark_private(response):

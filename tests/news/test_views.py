@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -147,3 +148,23 @@ def test_a_renamed_topic_shows_on_the_next_request(client):
     for url in (release.get_absolute_url(), "/news/"):
         html = client.get(url).content.decode()
         assert "Governance of migration" in html and "Migration governance" not in html, url
+
+
+def test_a_release_page_follows_edits_and_its_publishing_window(client):
+    """The live release itself is kept until content changes, with the rest of its page."""
+    now = timezone.now()
+    release = make_release("First title", publish_at=now - timedelta(hours=1))
+    scheduled = make_release("Out at noon", publish_at=now + timedelta(seconds=30))
+    assert "First title" in client.get(release.get_absolute_url()).content.decode()
+    release.title = "Second title"
+    release.save()
+    assert "Second title" in client.get(release.get_absolute_url()).content.decode()
+
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        assert client.get(scheduled.get_absolute_url()).status_code == 404
+    with mock.patch("django.utils.timezone.now", return_value=now + timedelta(seconds=31)):
+        assert client.get(scheduled.get_absolute_url()).status_code == 200
+
+    release.status = Status.DRAFT
+    release.save()
+    assert client.get(release.get_absolute_url()).status_code == 404

@@ -24,7 +24,7 @@ BUDGETS = {
     "newsroom by kind": 0,
     "newsroom by country": 0,
     "newsroom by topic": 0,
-    "release": 1,
+    "release": 0,
     "countries": 0,
     "country": 1,
     "media contacts": 1,
