@@ -38,8 +38,6 @@ from pages.publishing import content_version, seconds_until_next_scheduled_chang
 
 # Headers that belong to one response, not to the page: the outer middlewares set them.
 NOT_STORED = {"set-cookie", "date", "content-length"}
-# Headers that belong to one response even once all the middlewares have run.
-NOT_KEPT_AS_SENT = {"set-cookie", "date", REQUEST_ID_HEADER.lower()}
 
 
 def is_anonymous_public_request(request):
@@ -69,6 +67,11 @@ sent_pages = LocMemCache("iomsite-sent-pages", {"OPTIONS": {"MAX_ENTRIES": 300}}
 
 def is_current(entry, version, now):
     return entry is not None and entry["version"] == version and entry["expires"] > now.timestamp()
+
+
+def seconds_left(entry, now):
+    """What is left of an entry's life, in whole seconds: what a browser or CDN may keep it."""
+    return max(1, int(entry["expires"] - now.timestamp()))
 
 
 def page_key(request):
@@ -137,8 +140,7 @@ class PageCacheMiddleware:
         for name, value in entry["headers"]:
             response[name] = value
         response["Content-Length"] = str(len(entry["content"]))
-        # What is left of the entry's life is what a browser or CDN may keep it for.
-        cls.add_public_headers(response, max(1, entry["expires"] - now.timestamp()))
+        cls.add_public_headers(response, seconds_left(entry, now))
         response.page_cache_key = key
         response.page_cache_entry = entry
         return response
@@ -151,7 +153,10 @@ def keep_as_sent(response):
         return
     entry = response.page_cache_entry
     headers = [
-        (name, value) for name, value in response.items() if name.lower() not in NOT_KEPT_AS_SENT
+        # Each answer gets its own request id; cookies and Date are not among these headers.
+        (name, value)
+        for name, value in response.items()
+        if name.lower() != REQUEST_ID_HEADER.lower()
     ]
     seconds = entry["expires"] - time.time()
     if seconds > 0:
@@ -192,9 +197,9 @@ def sent_copy(request):
         response = conditional_get.process_response(request, response)
         status = f"{response.status_code} {response.reason_phrase}"
         return status, list(response.items()), response.content
-    seconds_left = max(1, int(entry["expires"] - now.timestamp()))
+    seconds = seconds_left(entry, now)
     headers = [
-        (name, cache_control_for(value, seconds_left) if name == "Cache-Control" else value)
+        (name, cache_control_for(value, seconds) if name == "Cache-Control" else value)
         for name, value in entry["headers"]
     ]
     return "200 OK", headers, entry["content"]
