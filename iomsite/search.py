@@ -2,10 +2,12 @@
 countries and press contacts. A fixed number of queries whatever the data size."""
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.paginator import Paginator
 from django.db.models import F, Q
 
 from contacts.models import Country, PressContact
-from news.facets import page_of, release_facets
+from news.facets import match_facets
+from news.filters import filter_labels
 from news.models import Release
 from news.search import (
     CANDIDATES,
@@ -25,17 +27,16 @@ def search_site(query, filter_form, page_number):
     """{"page_obj", "facets", "pages", "countries", "contacts", ...} for a cleaned, non-empty
     query. Releases are ranked and counted among the most recent matches only."""
     release_search = ReleaseSearch(query, Release.objects.live(), filter_form)
-    facets = release_facets(filter_form, release_search.candidates)
-    total = len(release_search.candidate_ids)
-    releases = release_search.candidates().for_cards()
-    page_obj = page_of(release_search.ranked(releases), total, page_number, RELEASES_PER_PAGE)
+    facets = match_facets(filter_form, release_search.matches_under, filter_labels())
+    page_obj = Paginator(release_search.ranked_ids(), RELEASES_PER_PAGE).get_page(page_number)
+    page_obj.object_list = release_search.results(page_obj.object_list)
     for release in page_obj.object_list:
         release.snippet = highlighted(getattr(release, "headline", ""))
     return {
         "page_obj": page_obj,
         "similar_words": release_search.mode == ReleaseSearch.SIMILAR_WORDS,
         # Counted among the most recent only: there may be more.
-        "most_recent_only": total >= CANDIDATES,
+        "most_recent_only": facets.total >= CANDIDATES,
         "candidates": CANDIDATES,
         "facets": facets,
         "pages": search_pages(query)[:OTHER_RESULTS],

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.dates import MONTHS
@@ -31,6 +30,8 @@ CHOICE_LABELS = {
 
 # Columns of the single calendar query; every release has exactly one value of each.
 CALENDAR_FILTERS = ("kind", "language", "year", "month")
+# Filters through countries and topics: a release may have several values, or none.
+RELATED_FILTERS = ("country", "region", "tag")
 
 
 @dataclass
@@ -85,12 +86,54 @@ def release_facets(form, kept):
         facets.choices[name] = [
             Choice(value, title, count, value == active.get(name)) for value, title, count in rows
         ]
+    _add_empty_active_choices(facets, active)
+    return facets
+
+
+def match_facets(form, matches_under, labels):
+    """Facets counted over the matches a search found, with no query of their own.
+    matches_under(ignore=names) gives the matches under the filters other than `names`
+    (news.search.Match: a release's filter values); labels[name] maps a country, region or
+    topic slug to its name."""
+    active = form.active
+    facets = Facets(total=len(matches_under(ignore=())))
+    calendar_counts = {}
+    for name in (*CALENDAR_FILTERS, *RELATED_FILTERS):
+        # The calendar filters are counted together, as over the releases in the newsroom.
+        group = CALENDAR_FILTERS if name in CALENDAR_FILTERS else (name,)
+        others = [other for other in group if other != name and other in active]
+        counts = Counter(
+            value
+            for match in matches_under(ignore=group)
+            if all(active[other] in match.values[other] for other in others)
+            for value in match.values.get(name, ())
+        )
+        if name in CALENDAR_FILTERS:
+            calendar_counts[name] = counts
+            continue
+        active_value = active.get(name)
+        # The most frequent, then by name; the active one always shown.
+        top = sorted(
+            counts.items(),
+            key=lambda item: (item[0] != active_value, -item[1], labels[name].get(item[0], "")),
+        )[:TOP_CHOICES]
+        facets.choices[name] = [
+            Choice(value, labels[name].get(value, value), count, value == active_value)
+            for value, count in top
+        ]
+    if "year" not in active:
+        calendar_counts["month"].clear()  # months are offered once a year is chosen
+    _add_calendar_choices(facets, active, calendar_counts)
+    _add_empty_active_choices(facets, active)
+    return facets
+
+
+def _add_empty_active_choices(facets, active):
     for name, value in active.items():
         # A filter that matches nothing still shows as chosen, with its zero.
         if not any(choice.active for choice in facets.choices[name]):
             label = CHOICE_LABELS[name].get(value, value) if name in CHOICE_LABELS else str(value)
             facets.choices[name].insert(0, Choice(value, label, 0, True))
-    return facets
 
 
 def _add_calendar_facets(facets, active, releases):
@@ -111,6 +154,11 @@ def _add_calendar_facets(facets, active, releases):
             if all(applies[other] for other in CALENDAR_FILTERS if other != name):
                 if name != "month" or "year" in active:
                     counts[name][row[name]] += count
+    _add_calendar_choices(facets, active, counts)
+
+
+def _add_calendar_choices(facets, active, counts):
+    """The choices of kind, language, year and month from their counts ({name: Counter})."""
     for name in ("kind", "language"):
         facets.choices[name] = [
             Choice(value, label, counts[name][value], value == active.get(name))
@@ -147,14 +195,6 @@ def release_count(releases, repeats=False):
     in a facet where one release can reach a value twice.
     Otherwise a plain COUNT, which PostgreSQL computes twice as fast over 100,000 releases."""
     return Count("pk", distinct=repeats or releases.query.distinct)
-
-
-def page_of(releases, total, number, per_page):
-    """A page of `releases`, whose total the facets already counted: no COUNT query.
-    get_page() turns ?page=abc or ?page=-1 into the nearest real page instead of an error."""
-    paginator = Paginator(releases, per_page)
-    paginator.count = total  # a cached property: set, it is not queried
-    return paginator.get_page(number)
 
 
 @dataclass

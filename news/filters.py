@@ -16,6 +16,8 @@ from pages.publishing import cached_until_change
 from .models import Release
 
 MAX_PARAMETER_LENGTH = 100
+# The filters whose values are slugs of these models.
+RELATED_MODELS = {"country": Country, "region": Region, "tag": Tag}
 
 
 class ReleaseFilterForm(forms.Form):
@@ -74,11 +76,10 @@ class ReleaseFilterForm(forms.Form):
     def unknown_values(self):
         """Slugs that are well-formed but name nothing: the caller answers 404 for these."""
         active = self.active
-        models = {"country": Country, "region": Region, "tag": Tag}
         return [
             name
-            for name, model in models.items()
-            if name in active and active[name] not in known_slugs(model)
+            for name, model in RELATED_MODELS.items()
+            if name in active and active[name] not in names_by_slug(model)
         ]
 
     def query_string(self, without=(), **extra):
@@ -90,9 +91,15 @@ class ReleaseFilterForm(forms.Form):
         return urlencode({**extra, **params})
 
 
-def known_slugs(model):
-    """Every slug of the model, kept until content changes: checking a filter costs no query."""
+def names_by_slug(model):
+    """{slug: name} of every country, region or topic, kept until content changes: checking a
+    filter or labelling its choices costs no query."""
     return cached_until_change(
-        f"slugs:{model._meta.label_lower}",
-        lambda: frozenset(model.objects.values_list("slug", flat=True)),
+        f"names-by-slug:{model._meta.label_lower}",
+        lambda: dict(model.objects.values_list("slug", "name")),
     )
+
+
+def filter_labels():
+    """{filter name: {slug: name}} for the filters through countries, regions and topics."""
+    return {name: names_by_slug(model) for name, model in RELATED_MODELS.items()}

@@ -23,7 +23,7 @@ from pages.models import Image
 from pages.publishing import Status, content_changed
 
 from .importer import CaptureError, parse_capture
-from .models import Release, ReleaseContact
+from .models import Release, ReleaseContact, search_documents_written_once
 
 CAPTURE_SUFFIXES = {".txt", ".html", ".htm"}
 EXPORT_SUFFIX = ".json"
@@ -282,7 +282,9 @@ class ReleaseImporter:
                 item.result.contacts = [contact.email for contact in links]
                 written.append((item, release, links))
             if written:
-                self._save(written, offices.maps[0], contacts.maps[0], tags)
+                with search_documents_written_once() as release_ids:
+                    self._save(written, offices.maps[0], contacts.maps[0], tags)
+                    release_ids += [release.pk for _, release, _ in written]
                 content_changed()
             _list_contacts(unchanged)
         self.offices |= offices.maps[0]

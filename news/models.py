@@ -1,9 +1,10 @@
 import secrets
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -246,6 +247,8 @@ class SearchDocument(models.Model):
     )
     publish_at = models.DateTimeField()
     unpublish_at = models.DateTimeField(null=True)
+    # The filter tokens of the document, space-separated: what search counts its facets from.
+    filters = models.TextField(default="")
     document = SearchVectorField()
 
     objects = SearchDocumentQuerySet.as_manager()
@@ -257,6 +260,25 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return str(self.release_id)
+
+
+@contextmanager
+def search_documents_written_once():
+    """For bulk writers, inside a transaction: the triggers leave the search documents alone
+    (migration news 0010), and the releases whose ids are put in the yielded list get theirs
+    written once at the end, instead of once per INSERT of releases, countries or topics."""
+    release_ids = []
+    if connection.vendor != "postgresql":
+        yield release_ids
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL news.search_refresh = 'deferred'")
+        yield release_ids
+        cursor.execute(
+            "SELECT set_config('news.search_refresh', 'immediate', true), "
+            "news_search_refresh(%s::bigint[])",
+            [release_ids],
+        )
 
 
 EMBARGO_LINK_LIFETIME = timedelta(days=7)

@@ -13,6 +13,8 @@ release that holds a common word would cost time in proportion to the whole arch
 
 import html
 import re
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -25,6 +27,7 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import Case, F, Func, Q, TextField, Value, When
 from django.db.models.functions import Concat, Left
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -37,7 +40,7 @@ TYPO_TOLERANT_WORDS = 2
 TYPO_TOLERANT_MIN_LENGTH = 4
 SIMILARITY_THRESHOLD = 0.3  # pg_trgm's default, which its % operator (trigram_similar) uses
 CANDIDATES = 200
-SNIPPET_BODY_LENGTH = 1000
+SNIPPET_BODY_LENGTH = 400
 # Release language -> PostgreSQL text-search configuration (also in migration news 0002).
 SEARCH_CONFIGS = {"en": "english", "fr": "french", "es": "spanish"}
 DEFAULT_CONFIG = "english"
@@ -85,15 +88,41 @@ def text_query(query):
     return combined
 
 
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A release that matches the query: what ranking, counting and the facets need of it."""
+
+    id: int
+    publish_at: datetime
+    score: float
+    values: dict  # filter name -> the release's values, e.g. {"country": {"chad"}, "year": {2024}}
+
+    @classmethod
+    def of(cls, release_id, publish_at, score, tokens, zone):
+        """From the filter tokens, e.g. ["kind:news", "country:chad"]; the year and month in
+        `zone`, the current time zone, as the filters read them."""
+        values = {}
+        for token in tokens:
+            name, _, value = token.partition(":")
+            values.setdefault(name, set()).add(value)
+        local = publish_at.astimezone(zone)
+        values |= {"year": {local.year}, "month": {local.month}}
+        return cls(release_id, publish_at, score, values)
+
+    def rank(self):
+        return (-self.score, -self.publish_at.timestamp(), -self.id)
+
+
 class ReleaseSearch:
     """How releases are searched for one query.
 
-    The most recent matches under the filters are found first: asked for by the hundred, the
-    planner walks the search documents in publishing order for a common word and stops
-    early, and reads the text index for a rare word or a filter (whose values are tokens in
-    the same index). On PostgreSQL a short query that no release matches word for word is
-    taken as a typo: each of its words is then searched as the title word closest to it
-    (trigrams over the few thousand title words, not over every title).
+    The most recent matches under the filters are found first, with their scores and filter
+    values: asked for by the hundred, the planner walks the search documents in publishing
+    order for a common word and stops early, and reads the text index for a rare word or a
+    filter (whose values are tokens in the same index). Ranking, the total and the facets are
+    then worked out from those rows. On PostgreSQL a short query that no release matches word
+    for word is taken as a typo: each of its words is then searched as the title word closest
+    to it (trigrams over the few thousand title words, not over every title).
     """
 
     WORDS, FULL_TEXT, SIMILAR_WORDS = "words", "full text", "similar words"
@@ -104,60 +133,91 @@ class ReleaseSearch:
         self.live_releases = live_releases
         self.form = form
         self.mode = self.FULL_TEXT if uses_full_text() else self.WORDS
+        self._under = {}  # frozenset of ignored filters -> their matches
         # Under every filter: the page, its total and the facets that no filter changes.
-        self.candidate_ids = list(self.most_recent())
-        if not self.candidate_ids and self.mode == self.FULL_TEXT and is_typo_tolerant(query):
+        self.matches = self.most_recent()
+        if not self.matches and self.mode == self.FULL_TEXT and is_typo_tolerant(query):
             # A query that matches releases the filters leave out is no typo.
-            if not (form.active and list(self.most_recent(ignore=form.active))):
+            if not (form.active and self.matches_under(ignore=form.active)):
                 self.mode = self.SIMILAR_WORDS
                 self.searched = closest_title_words(query)
-                self.candidate_ids = list(self.most_recent())
+                self._under.clear()
+                self.matches = self.most_recent()
+
+    def matches_under(self, ignore):
+        """The CANDIDATES most recent matches under the filters other than `ignore`."""
+        ignored = frozenset(self.form.active.keys() & set(ignore))
+        if not ignored:
+            return self.matches
+        if ignored not in self._under:
+            self._under[ignored] = self.most_recent(ignore=ignored)
+        return self._under[ignored]
 
     def most_recent(self, ignore=()):
-        """The ids of the CANDIDATES most recent matches under the filters but `ignore`."""
+        """[Match] of the CANDIDATES most recent matches under the filters but `ignore`."""
         if self.mode == self.WORDS:
-            releases = self.live_releases.filter(
-                words_filter(self.query, "title", "summary", "body")
-            )
-            releases = self.form.filter(releases, ignore=ignore)
-            return releases.order_by("-publish_at", "-id").values_list("pk", flat=True)[:CANDIDATES]
+            return self._most_recent_words(ignore)
         active = {name: value for name, value in self.form.active.items() if name not in ignore}
         tsquery = text_query(self.searched)
         tokens = [f"{name}:{value}" for name, value in active.items() if name in TOKEN_FILTERS]
-        if tokens:
-            tsquery &= Tokens(tokens)
-        documents = SearchDocument.objects.live().filter(document=tsquery)
+        matching = tsquery & Tokens(tokens) if tokens else tsquery
+        documents = SearchDocument.objects.live().filter(document=matching)
         if "year" in active:
             documents = documents.filter(publish_at__year=active["year"])
         if "month" in active:
             documents = documents.filter(publish_at__month=active["month"])
-        documents = documents.order_by("-publish_at", "-release_id")
-        return documents.values_list("release_id", flat=True)[:CANDIDATES]
+        recent = documents.order_by("-publish_at", "-release_id").values("pk")[:CANDIDATES]
+        # Ranked in an outer query: ranking before the limit would rank every match.
+        rows = (
+            SearchDocument.objects.filter(pk__in=recent)
+            .annotate(score=SearchRank(F("document"), tsquery))
+            .values_list("release_id", "publish_at", "score", "filters")
+        )
+        zone = timezone.get_current_timezone()
+        return [Match.of(*row[:3], row[3].split(), zone) for row in rows]
 
-    def candidates(self, ignore=()):
-        """What is ranked and counted under the filters other than `ignore`: the CANDIDATES
-        most recent matches."""
-        if not self.form.active.keys() & set(ignore):
-            return Release.objects.filter(pk__in=self.candidate_ids)
-        return Release.objects.filter(pk__in=self.most_recent(ignore))
+    def _most_recent_words(self, ignore):
+        """SQLite: the releases holding every word, newest first, their filter values read
+        from the releases' countries and topics."""
+        releases = self.live_releases.filter(words_filter(self.query, "title", "summary", "body"))
+        releases = self.form.filter(releases, ignore=ignore).order_by("-publish_at", "-id")
+        rows = list(releases.values_list("pk", "publish_at", "kind", "language")[:CANDIDATES])
+        tokens = {pk: [f"kind:{kind}", f"language:{language}"] for pk, _, kind, language in rows}
+        related = Release.objects.filter(pk__in=tokens).values_list(
+            "pk", "countries__slug", "countries__region__slug", "tags__slug"
+        )
+        for pk, *values in related:
+            named = zip(("country", "region", "tag"), values, strict=True)
+            tokens[pk] += [f"{name}:{value}" for name, value in named if value]
+        zone = timezone.get_current_timezone()
+        return [Match.of(pk, publish_at, 0, tokens[pk], zone) for pk, publish_at, _, _ in rows]
 
-    def ranked(self, releases):
-        """`releases` (already matching) best first; with a `headline` snippet in full text."""
-        if self.mode == self.WORDS:
-            return releases.order_by("-publish_at", "-id")
-        tsquery = text_query(self.searched)
-        return releases.annotate(
-            score=SearchRank(F("search_document__document"), tsquery),
-            headline=SearchHeadline(
-                snippet_text(),
-                tsquery,
-                config=release_config(),
-                start_sel=START_MARK,
-                stop_sel=STOP_MARK,
-                max_words=35,
-                min_words=15,
-            ),
-        ).order_by("-score", "-publish_at", "-id")
+    def ranked_ids(self):
+        """The ids of the matches, best first: by score, then the most recent."""
+        return [match.id for match in sorted(self.matches, key=Match.rank)]
+
+    def results(self, ids):
+        """The releases of `ids` as a list of results shows them, in that order; in full text
+        with a `headline` snippet."""
+        releases = Release.objects.filter(pk__in=ids).select_related("dateline_country")
+        releases = releases.only(
+            "kind", "title", "slug", "summary", "dateline", "language", "publish_at",
+            "dateline_country__name",
+        )  # fmt: skip
+        if self.mode != self.WORDS:
+            releases = releases.annotate(
+                headline=SearchHeadline(
+                    snippet_text(),
+                    text_query(self.searched),
+                    config=release_config(),
+                    start_sel=START_MARK,
+                    stop_sel=STOP_MARK,
+                    max_words=35,
+                    min_words=15,
+                )
+            )
+        by_id = {release.pk: release for release in releases}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 class Tokens(SearchQueryCombinable, Func):

@@ -319,8 +319,13 @@ def test_a_batch_takes_as_many_queries_for_forty_files_as_for_ten(tmp_path):
 
     ten = queries_to_import(range(10))
     # Countries and offices once; then per batch: a savepoint, its releases, contacts and
-    # slugs looked up, contacts, releases and two kinds of links inserted, and a release.
-    assert queries_to_import(range(100, 140)) == ten <= 13
+    # slugs looked up, contacts, releases and two kinds of links inserted, a release, and on
+    # PostgreSQL the search documents put off, then written once.
+    assert (
+        queries_to_import(range(100, 140))
+        == ten
+        <= (15 if connection.vendor == "postgresql" else 13)
+    )
     # A second file of one release waits for a round of its own (a few queries more)
     # instead of making the database refuse the batch and the batch go file by file.
     assert queries_to_import(range(200, 240), copy_first=True) <= ten + 5

@@ -1,9 +1,10 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from taggit.models import Tag
 
 from contacts.models import Office, PressContact
-from news.models import Release
+from news.models import Release, SearchDocument
 from pages.models import Image, Page
 from tests.factories import make_contact, make_page, make_release
 
@@ -79,3 +80,16 @@ def test_generated_pages_render(client):
         ).status_code
         == 200
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="search documents: PostgreSQL")
+def test_every_live_release_is_searchable_by_its_words_and_filters(client):
+    generate(releases=30, images=0)
+    live = Release.objects.live().prefetch_related("countries", "tags")
+    assert SearchDocument.objects.count() == Release.objects.filter(status="published").count()
+    for release in live[:3]:
+        country = release.countries.first()
+        response = client.get("/search/", {"q": release.title, "country": country.slug})
+        assert release.get_absolute_url() in response.content.decode()
+        tokens = SearchDocument.objects.get(pk=release.pk).filters.split()
+        assert {f"kind:{release.kind}", f"country:{country.slug}", "tag:synthetic"} <= set(tokens)

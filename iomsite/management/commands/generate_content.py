@@ -23,7 +23,7 @@ from PIL import ImageDraw
 from taggit.models import Tag, TaggedItem
 
 from contacts.models import Country, Office, PressContact
-from news.models import Release, ReleaseContact
+from news.models import Release, ReleaseContact, search_documents_written_once
 from pages.models import Image, Page
 from pages.publishing import Status, content_changed
 
@@ -290,9 +290,10 @@ class Command(BaseCommand):
     def make_releases(self, total, contact_ids, image_ids, tag_ids):
         release_type = ContentType.objects.get_for_model(Release).pk
         for start, size in batches(total):
-            with transaction.atomic():
+            with transaction.atomic(), search_documents_written_once() as written:
                 rows = [self.release(start + n, image_ids) for n in range(size)]
                 created = Release.objects.bulk_create([release for release, _ in rows])
+                written += [release.pk for release in created]
                 country_links, contact_links, tag_links = [], [], []
                 for release, countries in zip(created, (c for _, c in rows), strict=True):
                     country_links += [(release.pk, country_id) for country_id in countries]
