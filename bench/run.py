@@ -161,6 +161,17 @@ def query_counts(env, addresses):
     return {name: by_url[path] for name, path in addresses.items()}
 
 
+def search_speed():
+    """bench/search_speed.py's summary: every planned search timed in process with nothing
+    cached, as a visitor's first search after an edit finds it."""
+    output = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "search_speed.py"), "--rounds", "3", "--json",
+         "--database-url", DATABASE_URL],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return json.loads(output.strip().splitlines()[-1])
+
+
 def table(report):
     around = report["ceiling_around"]
     lines = [
@@ -199,8 +210,19 @@ def table(report):
         "cache, so menu, counts, cards and the next change are rebuilt); uncached = no page "
         "cache, the shared fragments warm as they are between two edits",
         f"search: wrk asks {len(SEARCH_PATHS.read_text().splitlines())} varied queries in turn "
-        f"(bench/search.lua); its queries column is for {report['addresses']['search']}",
+        f"(bench/search.lua), each one's results kept after it is first asked, as the "
+        f"newsroom's counts are; its queries column is for {report['addresses']['search']}",
     ]
+    cold = report["search_nothing_cached"]
+    lines.append(
+        f"search with nothing cached (bench/search_speed.py, in process): p50 "
+        f"{cold['all']['p50_ms']} ms, p99 {cold['all']['p99_ms']} ms; by kind: "
+        + ", ".join(
+            f"{kind} {times['p50_ms']}/{times['p99_ms']}"
+            for kind, times in cold.items()
+            if kind != "all"
+        )
+    )
     if report.get("generate"):
         generate = report["generate"]
         lines.append(
@@ -224,6 +246,7 @@ def main():
     addresses = pick_addresses()
     report["addresses"] = addresses
     report["queries"] = query_counts(env, addresses)
+    report["search_nothing_cached"] = search_speed()
     with psycopg2.connect(DATABASE_URL) as connection, connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM news_release WHERE status = 'published'")
         report["releases_live"] = cursor.fetchone()[0]

@@ -10,6 +10,7 @@ p99 per kind of query and overall, with the number of database queries per reque
 """
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -78,6 +79,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--database-url", default=DATABASE_URL)
     parser.add_argument("--seed", type=int, default=1, help="Order of the queries.")
+    parser.add_argument("--json", action="store_true", help="Also print the summary as JSON.")
     args = parser.parse_args()
     os.environ.update(
         DATABASE_URL=args.database_url,
@@ -116,17 +118,21 @@ def main():
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"{len(planned)} queries x {args.rounds} rounds, load average {load}")
     print(f"{'kind':16} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  queries")
-    everything = []
-    for kind in QUERIES:
-        everything += times[kind]
+    times["all"] = [elapsed for kind in QUERIES for elapsed in times[kind]]
+    summary = {}
+    for kind, elapsed in times.items():
+        summary[kind] = {
+            "p50_ms": round(statistics.median(elapsed), 1),
+            "p99_ms": round(percentile(elapsed, 0.99), 1),
+            "max_ms": round(max(elapsed), 1),
+        }
+        queries = "/".join(map(str, sorted(counts.get(kind, ()))))
         print(
-            f"{kind:16} {statistics.median(times[kind]):8.1f} {percentile(times[kind], 0.99):8.1f}"
-            f" {max(times[kind]):8.1f}  {'/'.join(map(str, sorted(counts[kind])))}"
+            f"{kind:16} {summary[kind]['p50_ms']:8.1f} {summary[kind]['p99_ms']:8.1f}"
+            f" {summary[kind]['max_ms']:8.1f}  {queries}"
         )
-    print(
-        f"{'all':16} {statistics.median(everything):8.1f} {percentile(everything, 0.99):8.1f}"
-        f" {max(everything):8.1f}"
-    )
+    if args.json:
+        print(json.dumps(summary))
 
 
 if __name__ == "__main__":

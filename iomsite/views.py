@@ -1,7 +1,12 @@
+import hashlib
+
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from news.cards import joined, rendered_cards
@@ -15,6 +20,8 @@ from pages.publishing import cached_until_change
 from .search import search_site
 
 HOME_LATEST = 6
+# Longer page numbers than this are no page: kept out of the search results' cache keys.
+MAX_PAGE_PARAMETER = 10
 HOME_HIGHLIGHTS = 3
 
 
@@ -52,10 +59,26 @@ def search(request):
         raise Http404("No such country, region or topic.")
     context = {"query": query}
     if query:
-        context.update(search_site(query, filter_form, request.GET.get("page")))
+        context.update(search_results(request, query, filter_form))
+    return TemplateResponse(request, "search.html", context)
+
+
+def search_results(request, query, filter_form):
+    """{"results": the rendered results, "page_number"}, kept in the shared cache until
+    content changes: the same search asked again runs no query. Not in each process: the
+    variety of searches would fill its memory."""
+    page = request.GET.get("page", "")[:MAX_PAGE_PARAMETER]
+    asked = filter_form.query_string(q=query, page=page)
+    key = f"search:{get_language()}:{hashlib.sha256(asked.encode()).hexdigest()[:32]}"
+
+    def render():
+        context = {"query": query, **search_site(query, filter_form, page)}
         context["filters"] = filter_panel(filter_form, context["facets"], q=query)
         context["query_string"] = filter_form.query_string(q=query)
-    return TemplateResponse(request, "search.html", context)
+        html = render_to_string("includes/search_results.html", context, request)
+        return {"results": mark_safe(html), "page_number": context["page_obj"].number}
+
+    return cached_until_change(key, render, in_process=False)
 
 
 @require_GET

@@ -278,12 +278,13 @@ def seconds_until_next_scheduled_change(now=None, longest=300):
     return max(1, min(longest, int((moment - now).total_seconds())))
 
 
-def cached_until_change(key, compute, longest=3600):
+def cached_until_change(key, compute, longest=3600, in_process=True):
     """compute(), shared through the cache until content changes or time changes it (the
-    next scheduled publish or expiry), e.g. a list's count or the ids on one of its pages."""
+    next scheduled publish or expiry), e.g. a list's count or the ids on one of its pages.
+    Also kept in this process unless in_process is False (values too many or too large)."""
     now = request_time()
     key = f"until-change:{content_version()}:{key}"
-    found, value = _cached(key, now.timestamp())
+    found, value = _cached(key, now.timestamp(), in_process)
     if found:
         return value
     building = f"building:{key}"
@@ -294,13 +295,13 @@ def cached_until_change(key, compute, longest=3600):
         deadline = time.monotonic() + BUILD_WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(0.05)
-            found, value = _cached(key, now.timestamp())
+            found, value = _cached(key, now.timestamp(), in_process)
             if found:
                 return value
     try:
         value = compute()
         seconds = seconds_until_next_scheduled_change(now, longest=longest)
-        _store(key, value, now.timestamp() + seconds, timeout=seconds)
+        _store(key, value, now.timestamp() + seconds, seconds, in_process)
     finally:
         if claimed:
             cache.delete(building)
@@ -320,21 +321,23 @@ _in_process = {}
 IN_PROCESS_ENTRIES = 2000
 
 
-def _cached(key, now):
+def _cached(key, now, in_process=True):
     """(True, value) while the entry stored under key has not expired, else (False, None)."""
-    entry = _in_process.get(key)
+    entry = _in_process.get(key) if in_process else None
     if entry is None or entry[1] <= now:
         entry = cache.get(key)
         if entry is None or entry[1] <= now:
             return False, None
-        _remember(key, entry)
+        if in_process:
+            _remember(key, entry)
     return True, entry[0]
 
 
-def _store(key, value, expires, timeout):
+def _store(key, value, expires, timeout, in_process=True):
     entry = (value, expires)
     cache.set(key, entry, timeout)
-    _remember(key, entry)
+    if in_process:
+        _remember(key, entry)
 
 
 def _remember(key, entry):

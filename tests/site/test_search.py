@@ -1,6 +1,7 @@
 """Site search: releases, pages, countries and contacts; full text on PostgreSQL."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from bs4 import BeautifulSoup
@@ -361,3 +362,31 @@ def test_expired_unpublished_and_deleted_releases_are_never_found(client):
     assert release_titles(search(client, "cholera")) == ["Cholera live"]
     assert release_titles(search(client, {"q": "cholera", "language": "fr"})) == ["Cholera live"]
     assert release_titles(search(client, {"q": "cholera", "language": "en"})) == []
+
+
+def test_a_search_asked_again_runs_no_query_until_content_changes(
+    client, django_assert_num_queries
+):
+    make_release("Cholera in Chad", countries=[country("TD")])
+    search(client, {"q": "cholera", "country": "chad"})
+    with django_assert_num_queries(0):
+        again = search(client, {"q": "cholera", "country": "chad"})
+    assert release_titles(again) == ["Cholera in Chad"]
+    make_release("Cholera vaccination in Chad", countries=[country("TD")])
+    assert len(release_titles(search(client, {"q": "cholera", "country": "chad"}))) == 2
+    # Another page, other filters, another query: each its own results.
+    assert release_titles(search(client, {"q": "cholera", "page": "2"})) == release_titles(
+        search(client, {"q": "cholera"})
+    )  # one page only: page 2 is the last
+    assert release_titles(search(client, {"q": "cholera", "country": "peru"})) == []
+    assert release_titles(search(client, {"q": "vaccination"})) == ["Cholera vaccination in Chad"]
+
+
+def test_a_scheduled_release_is_found_on_time_by_a_search_asked_before(client):
+    moment = now()
+    make_release("Cholera appeal", publish_at=moment - timedelta(hours=1))
+    make_release("Cholera embargoed", publish_at=moment + timedelta(seconds=30))
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        assert release_titles(search(client, "cholera")) == ["Cholera appeal"]
+    with mock.patch("django.utils.timezone.now", return_value=moment + timedelta(seconds=31)):
+        assert release_titles(search(client, "cholera")) == ["Cholera embargoed", "Cholera appeal"]
