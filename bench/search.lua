@@ -1,6 +1,6 @@
 -- wrk -s bench/search.lua URL -- PATHS_FILE
 -- Each request asks for the next search address of PATHS_FILE (one a line), round and round:
--- a varied mix of queries rather than one query measured over and over (or cached).
+-- a varied mix of queries rather than one query measured over and over.
 local paths, next_path = {}, 1
 
 function init(args)

@@ -1,6 +1,6 @@
 from itertools import groupby
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.template.response import TemplateResponse
 
 from pages.publishing import cached_until_change
@@ -33,7 +33,11 @@ def countries_by_region():
 
 
 def country_detail(request, slug):
-    country = get_object_or_404(Country.objects.select_related("region"), slug=slug)
+    # Kept until content changes, as the rest of the page is: a warm page runs no query.
+    countries = Country.objects.select_related("region")
+    country = cached_until_change(f"country:{slug}", lambda: countries.filter(slug=slug).first())
+    if country is None:
+        raise Http404("No country at this address.")
     parts = cached_until_change(f"country-parts:{country.pk}", lambda: country_parts(country))
     return TemplateResponse(
         request,

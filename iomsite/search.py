@@ -46,7 +46,7 @@ def search_site(query, filter_form, page_number):
 
 
 def search_pages(query):
-    pages = Page.objects.live()
+    pages = Page.objects.live().only("title", "path", "summary")  # not the body nor its vector
     if not uses_full_text():
         return pages.filter(words_filter(query, "title", "summary", "body"))
     tsquery = SearchQuery(query, config="english", search_type="websearch")
@@ -65,7 +65,7 @@ def search_countries(query):
         condition |= Q(name__trigram_strict_word_similar=query)
     if not condition:
         return Country.objects.none()
-    return Country.objects.filter(condition)
+    return Country.objects.filter(condition).only("name", "slug")
 
 
 def search_contacts(query):

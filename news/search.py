@@ -88,7 +88,7 @@ def text_query(query):
     return combined
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Match:
     """A release that matches the query: what ranking, counting and the facets need of it."""
 

@@ -37,6 +37,18 @@ def test_unknown_country_is_a_404(client):
     assert client.get("/where-we-work/atlantis/").status_code == 404
 
 
+def test_a_country_page_follows_edits_to_its_country(client):
+    chad = country("TD")
+    assert "Lake Chad basin" not in client.get("/where-we-work/chad/").content.decode()
+    chad.summary = "Lake Chad basin response"
+    chad.save()
+    assert "Lake Chad basin response" in client.get("/where-we-work/chad/").content.decode()
+    chad.slug = "tchad"
+    chad.save()
+    assert client.get("/where-we-work/chad/").status_code == 404
+    assert client.get("/where-we-work/tchad/").status_code == 200
+
+
 def test_media_contacts_directory_lists_active_contacts_with_links(client):
     make_contact("Ellen Wong", email="ewong@iom.int", phone="+86 185 0118 7152",
                  mobile="+41 79 103 0342")  # fmt: skip
