@@ -91,15 +91,16 @@ class ReleaseFilterForm(forms.Form):
         return urlencode({**extra, **params})
 
 
+def filter_values(model):
+    """({id: slug}, {slug: name}) of every country, region or topic, kept until content
+    changes: checking a filter, counting and labelling its choices then cost no query."""
+
+    def build():
+        rows = list(model.objects.values_list("pk", "slug", "name"))
+        return {pk: slug for pk, slug, _ in rows}, {slug: name for _, slug, name in rows}
+
+    return cached_until_change(f"filter-values:{model._meta.label_lower}", build)
+
+
 def names_by_slug(model):
-    """{slug: name} of every country, region or topic, kept until content changes: checking a
-    filter or labelling its choices costs no query."""
-    return cached_until_change(
-        f"names-by-slug:{model._meta.label_lower}",
-        lambda: dict(model.objects.values_list("slug", "name")),
-    )
-
-
-def filter_labels():
-    """{filter name: {slug: name}} for the filters through countries, regions and topics."""
-    return {name: names_by_slug(model) for name, model in RELATED_MODELS.items()}
+    return filter_values(model)[1]
