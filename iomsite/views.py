@@ -20,9 +20,9 @@ from pages.publishing import cached_until_change
 from .search import search_site
 
 HOME_LATEST = 6
+HOME_HIGHLIGHTS = 3
 # Longer page numbers than this are no page: kept out of the search results' cache keys.
 MAX_PAGE_PARAMETER = 10
-HOME_HIGHLIGHTS = 3
 
 
 def home(request):

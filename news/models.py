@@ -239,7 +239,7 @@ class SearchDocument(models.Model):
     """What site search reads of a published release, in a narrow table: walking it in
     publishing order reads small rows, and its words carry the filter values as tokens
     (kind:news, language:fr, country:chad, region:africa, tag:health) so that the text
-    index does the filtering. Kept by PostgreSQL triggers (migration news 0009); empty on
+    index does the filtering. Kept by PostgreSQL triggers (migrations news 0009, 0010); empty on
     SQLite, whose search reads the releases instead."""
 
     release = models.OneToOneField(
