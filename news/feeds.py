@@ -11,11 +11,8 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
-from taggit.models import Tag
 
-from contacts.models import Country, Region
-
-from .filters import ReleaseFilterForm
+from .filters import RELATED_MODELS, ReleaseFilterForm, names_by_slug
 from .models import Release
 
 FEED_ITEMS = 30
@@ -46,17 +43,12 @@ class FilteredNewsroom:
         return reverse(name) + (f"?{self.query_string}" if self.filters else "")
 
 
-# Filters whose value is the slug of a row with a name.
-NAMED_BY_SLUG = {"country": Country, "region": Region, "tag": Tag}
-
-
 def filter_labels(form, filters):
     """Readable labels of the active filters, in the form's field order: ["News", "China"]."""
     labels = []
     for name, value in filters.items():
-        if name in NAMED_BY_SLUG:
-            model = NAMED_BY_SLUG[name]
-            label = model.objects.filter(slug=value).values_list("name", flat=True).first()
+        if name in RELATED_MODELS:
+            label = names_by_slug(RELATED_MODELS[name]).get(value)
             if label is None:
                 raise Http404("Unknown filter value.")
         elif isinstance(form.fields[name], forms.ChoiceField):
