@@ -32,6 +32,7 @@ CHOICE_LABELS = {
 
 # Columns of the single calendar query; every release has exactly one value of each.
 CALENDAR_FILTERS = ("kind", "language", "year", "month")
+NUMBER_FILTERS = ("year", "month")
 # Filters through countries and topics (a release may have several values, or none): the
 # relation each counts by.
 RELATIONS = {"country": "countries", "region": "countries__region", "tag": "tags"}
@@ -97,19 +98,31 @@ def release_facets(form, kept):
 def match_facets(form, matches_under):
     """Facets counted over the matches a search found, with no query of their own.
     matches_under(ignore=names) gives the matches under the filters other than `names`
-    (news.search.Match: a release's filter values)."""
+    (news.search.Match: a release's filter values as "name:value" tokens)."""
     active = form.active
     facets = Facets(total=len(matches_under(ignore=())))
+    token_counts = {}  # (filters ignored, tokens required) -> Counter of the matches' tokens
     calendar_counts = {}
     for name in (*CALENDAR_FILTERS, *RELATED_MODELS):
         # The calendar filters are counted together, as over the releases in the newsroom.
         group = CALENDAR_FILTERS if name in CALENDAR_FILTERS else (name,)
-        others = [other for other in group if other != name and other in active]
+        ignored = frozenset(group).intersection(active)
+        required = frozenset(f"{other}:{active[other]}" for other in ignored - {name})
+        if (ignored, required) not in token_counts:
+            # Without filters every facet counts the same matches: one pass for all of them.
+            token_counts[ignored, required] = Counter(
+                token
+                for match in matches_under(ignore=ignored)
+                if required <= match.tokens
+                for token in match.tokens
+            )
+        prefix = f"{name}:"
         counts = Counter(
-            value
-            for match in matches_under(ignore=group)
-            if all(active[other] in match.values[other] for other in others)
-            for value in match.values.get(name, ())
+            {
+                _cleaned(name, token.removeprefix(prefix)): count
+                for token, count in token_counts[ignored, required].items()
+                if token.startswith(prefix)
+            }
         )
         if name in CALENDAR_FILTERS:
             calendar_counts[name] = counts
@@ -121,6 +134,11 @@ def match_facets(form, matches_under):
     _add_calendar_choices(facets, active, calendar_counts)
     _add_empty_active_choices(facets, active)
     return facets
+
+
+def _cleaned(name, value):
+    """A token's value as the filter form cleans it: years and months are numbers."""
+    return int(value) if name in NUMBER_FILTERS else value
 
 
 def _top_choices(counts, names, active_slug):

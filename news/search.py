@@ -95,19 +95,15 @@ class Match:
     id: int
     publish_at: datetime
     score: float
-    values: dict  # filter name -> the release's values, e.g. {"country": {"chad"}, "year": {2024}}
+    tokens: frozenset  # its filter values as "name:value", e.g. "country:chad", "year:2024"
 
     @classmethod
     def of(cls, release_id, publish_at, score, tokens, zone):
-        """From the filter tokens, e.g. ["kind:news", "country:chad"]; the year and month in
-        `zone`, the current time zone, as the filters read them."""
-        values = {}
-        for token in tokens:
-            name, _, value = token.partition(":")
-            values.setdefault(name, set()).add(value)
+        """From the document's filter tokens, e.g. ["kind:news", "country:chad"], with the
+        year and month in `zone`, the current time zone, as the filters read them."""
         local = publish_at.astimezone(zone)
-        values |= {"year": {local.year}, "month": {local.month}}
-        return cls(release_id, publish_at, score, values)
+        calendar = (f"year:{local.year}", f"month:{local.month}")
+        return cls(release_id, publish_at, score, frozenset((*tokens, *calendar)))
 
     def rank(self):
         return (-self.score, -self.publish_at.timestamp(), -self.id)

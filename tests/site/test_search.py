@@ -13,6 +13,7 @@ from news.search import CANDIDATES
 from tests.factories import (
     country,
     make_contact,
+    make_office,
     make_page,
     make_release,
     make_releases,
@@ -58,6 +59,44 @@ def test_finds_pages_countries_and_contacts(client):
         in search(client, "china").select_one("section[aria-labelledby=r-countries]").get_text()
     )
     assert "Ana Ramírez" in search(client, "ramírez").select_one(".contact-list").get_text()
+
+
+def section_text(soup, heading_id):
+    heading = soup.select_one(f"#{heading_id}")
+    return heading.find_parent("section").get_text() if heading else ""
+
+
+def test_finds_countries_and_contacts_by_a_name_close_to_the_query(client):
+    make_contact("Ana Ramírez", job_title="Media officer")
+    make_contact("Mohammed Ali Khan")
+    assert "Mozambique" in section_text(search(client, "Mozambiqe"), "r-countries")
+    assert "Ana Ramírez" in section_text(search(client, "ana ramirez"), "r-contacts")
+    assert "Mohammed" in section_text(search(client, "mohamed"), "r-contacts")
+    # Not close enough: another name, or a word too short to tell names apart.
+    assert "Mozambique" not in section_text(search(client, "Mauritania"), "r-countries")
+    assert section_text(search(client, "mo"), "r-countries") == ""
+
+
+def test_a_contact_is_found_by_every_word_in_its_name_job_or_office(client):
+    geneva = make_office("IOM Geneva")
+    make_contact("Ana Ramírez", job_title="Media officer", office=geneva)
+    make_contact("Paul Dillon", job_title="Spokesperson", office=make_office("IOM Nairobi"))
+    assert "Ana Ramírez" in section_text(search(client, "media geneva"), "r-contacts")
+    assert "Paul Dillon" not in section_text(search(client, "media geneva"), "r-contacts")
+    assert section_text(search(client, "media nairobi"), "r-contacts") == ""
+    assert "Paul Dillon" in section_text(search(client, "spokesperson nairobi"), "r-contacts")
+
+
+def test_countries_and_contacts_found_follow_edits(client):
+    contact = make_contact("Ana Ramírez")
+    assert "Ana Ramírez" in section_text(search(client, "ramírez"), "r-contacts")
+    contact.active = False
+    contact.save()
+    assert section_text(search(client, "ramírez"), "r-contacts") == ""
+    chad = country("TD")
+    chad.name = "Tchad"
+    chad.save()
+    assert "Tchad" in section_text(search(client, "tchad"), "r-countries")
 
 
 def test_drafts_and_embargoed_releases_are_never_found(client):
@@ -162,11 +201,24 @@ def test_query_count_is_constant_as_releases_grow(client, django_assert_max_num_
         assert len(release_titles(soup)) == min(number + (5 if number == 60 else 0), 20)
 
 
+def test_a_new_search_reads_no_names_countries_or_contacts_again(
+    client, django_assert_max_num_queries
+):
+    make_releases(30, title="Cholera outbreak", countries=[country("CN")], tags=["Health"])
+    make_contact("Ana Ramírez")
+    search(client, "outbreak")
+    with django_assert_max_num_queries(SEARCH_QUERIES - KEPT_UNTIL_CHANGE):
+        soup = search(client, {"q": "cholera", "kind": "press-release"})
+    assert len(release_titles(soup)) == 20
+
+
 # The most recent matches under the filters, and under the other filters for the facets of
-# the active ones; the page of releases; pages, countries and contacts; the names of the
-# countries, regions and topics, read once per content change. SQLite's word search reads the
-# matches' countries and topics in a second query per set of matches.
+# the active ones; the page of releases; pages; and, read once per content change, the
+# countries and contacts that search matches in memory and the names of the countries,
+# regions and topics. SQLite's word search reads the matches' countries and topics in a second
+# query per set of matches.
 SEARCH_QUERIES = 9 if connection.vendor == "postgresql" else 11
+KEPT_UNTIL_CHANGE = 5
 # A typo adds the look-up of the closest title words and the search for them.
 TYPO_QUERIES = SEARCH_QUERIES + 2
 
