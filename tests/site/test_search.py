@@ -1,6 +1,6 @@
 """Site search: releases, pages, countries and contacts; full text on PostgreSQL."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
@@ -141,6 +141,26 @@ def test_facets_count_each_match_once_under_the_other_filters(client):
     soup = search(client, {"q": "cholera", "region": "americas", "year": now().year})
     assert options(soup, "region") == {"americas": "Americas (2)", asia.slug: f"{asia.name} (1)"}
     assert options(soup, "month") == {str(now().month): f"{now():%B} (2)"}
+
+
+def test_year_and_month_filters_keep_releases_up_to_their_last_microsecond(client):
+    def at(*moment):
+        return datetime(*moment, tzinfo=UTC)
+
+    make_release("Cholera, new year's eve", publish_at=at(2024, 12, 31, 23, 59, 59, 999999))
+    make_release("Cholera, new year", publish_at=at(2025, 1, 1))
+    make_release("Cholera, end of March", publish_at=at(2025, 3, 31, 23, 59, 59))
+    make_release("Cholera, April", publish_at=at(2025, 4, 1))
+
+    def found(**filters):
+        return set(release_titles(search(client, {"q": "cholera", **filters})))
+
+    assert found(year=2024) == {"Cholera, new year's eve"}
+    assert found(year=2024, month=12) == {"Cholera, new year's eve"}
+    assert found(year=2025) == {"Cholera, new year", "Cholera, end of March", "Cholera, April"}
+    assert found(year=2025, month=3) == {"Cholera, end of March"}
+    assert found(year=2025, month=4) == {"Cholera, April"}
+    assert found(year=2025, month=2) == set()
 
 
 def test_results_are_paginated_keeping_query_and_filters(client):
