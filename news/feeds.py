@@ -125,7 +125,7 @@ class LatestReleasesFeed(Feed):
         return settings.SITE_NAME
 
     def item_categories(self, release):
-        return [release.get_kind_display(), *(tag.name for tag in release.tags.all())]
+        return [release.kind_label, *(tag.name for tag in release.tags.all())]
 
     def item_enclosures(self, release):
         return release.feed_enclosures

@@ -18,7 +18,7 @@ def news_article(request, release, tags):
         "mainEntityOfPage": request.build_absolute_uri(release.get_absolute_url()),
         "datePublished": release.publish_at,
         "dateModified": release.updated_at,
-        "articleSection": release.get_kind_display(),
+        "articleSection": release.kind_label,
         "inLanguage": release.language,
         "keywords": [tag.name for tag in tags],
         "author": publisher,

@@ -70,6 +70,8 @@ def test_release_has_canonical_open_graph_and_news_article(client):
     assert article["publisher"]["logo"]["url"].startswith("http://testserver/static/")
     assert article["inLanguage"] == "en"
     assert article["keywords"] == ["Migration governance"]
+    assert article["articleSection"] == "Press release"
+    assert meta(soup, "article:section") == "Press release"
 
     crumbs = jsonld(soup, "breadcrumbs-jsonld")["itemListElement"]
     assert [crumb["item"] for crumb in crumbs] == [

@@ -47,6 +47,9 @@ def test_finds_releases_by_words_in_title_summary_or_body(client):
     assert release_titles(search(client, "flood")) == ["Flood response in Mozambique"]
     assert release_titles(search(client, "cyclone")) == ["Annual report"]
     assert release_titles(search(client, "resettlement refugees")) == ["Statement"]
+    make_release("Flood statement", kind="statement")
+    kinds = [kind.get_text() for kind in search(client, "flood").select(".search-result .kind")]
+    assert kinds == ["Statement", "Press release"]
 
 
 def test_finds_pages_countries_and_contacts(client):
