@@ -168,7 +168,7 @@ def search_speed():
     """bench/search_speed.py's summary: every planned search timed in process the first time
     it is asked, the rest of the site warm as between two edits."""
     output = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "search_speed.py"), "--rounds", "3", "--json",
+        [PYTHON, str(ROOT / "bench" / "search_speed.py"), "--rounds", "5", "--json",
          "--database-url", DATABASE_URL],
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip

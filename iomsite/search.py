@@ -1,8 +1,8 @@
 """Site search: releases (full text, filters, pages of results), then the best few pages,
 countries and press contacts. A fixed number of queries whatever the data size."""
 
-import functools
 import re
+from collections import Counter
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Paginator
@@ -67,59 +67,73 @@ def search_countries(query):
     """Countries whose name holds one of the query's words of three letters or more, or on a
     short query a name close to it (a typo)."""
     words = [word.casefold() for word in query.split() if len(word) >= 3]
-    close = close_names(query)
-    return [
-        country
-        for country in search_directory()["countries"]
-        if any(word in country.name.casefold() for word in words) or close(country.name)
-    ]
+    return search_directory()["countries"].find(words, query)
 
 
 def search_contacts(query):
     """Active press contacts with every word of the query in their name, job title or
     office, or on a short query a name close to it."""
-    words = query.casefold().split()
-    close = close_names(query)
-
-    def holds_every_word(contact):
-        office = contact.office.name if contact.office else ""
-        text = "\n".join((contact.name, contact.job_title, office)).casefold()
-        return all(word in text for word in words)
-
-    return [
-        contact
-        for contact in search_directory()["contacts"]
-        if holds_every_word(contact) or close(contact.name)
-    ]
+    return search_directory()["contacts"].find(query.casefold().split(), query, every=True)
 
 
 def search_directory():
     """Every country and active press contact, kept until content changes: a few hundred of
     each, which search matches in memory, two queries fewer per search."""
+
+    def contact_text(contact):
+        office = contact.office.name if contact.office else ""
+        return "\n".join((contact.name, contact.job_title, office))
+
     return cached_until_change(
         "search-directory",
         lambda: {
-            "countries": list(Country.objects.only("name", "slug")),
-            "contacts": list(PressContact.objects.active().select_related("office")),
+            "countries": Directory(
+                Country.objects.only("name", "slug"), text=lambda country: country.name
+            ),
+            "contacts": Directory(
+                PressContact.objects.active().select_related("office"), text=contact_text
+            ),
         },
     )
 
 
-def close_names(query):
-    """name -> whether the name, or one of its words, is close to a short query: trigram
-    similarity as pg_trgm computes it, on any database."""
-    if not is_typo_tolerant(query):
-        return lambda name: False
-    searched = trigrams(query)
-    return lambda name: any(
-        similarity(searched, part) >= NAME_SIMILARITY for part in name_trigrams(name)
-    )
+class Directory:
+    """Records that search matches in memory: by the words of their text, or, on a short query
+    (a typo), by a name close to it. Close is trigram similarity as pg_trgm computes it, to the
+    name or one of its words, found through an index of their trigrams rather than by comparing
+    the query with every name."""
 
+    def __init__(self, records, text):
+        self.records = list(records)  # each with a name
+        self.texts = [text(record).casefold() for record in self.records]
+        self.parts = []  # (index of the record, number of trigrams) of each name and name word
+        self.by_trigram = {}  # trigram -> indexes in parts
+        for index, record in enumerate(self.records):
+            for part in dict.fromkeys((record.name, *record.name.split())):
+                part_trigrams = trigrams(part)
+                for trigram in part_trigrams:
+                    self.by_trigram.setdefault(trigram, []).append(len(self.parts))
+                self.parts.append((index, len(part_trigrams)))
 
-@functools.lru_cache(maxsize=4096)
-def name_trigrams(name):
-    """The trigrams of the name and of each of its words, kept: names recur in every search."""
-    return tuple(trigrams(part) for part in dict.fromkeys((name, *name.split())))
+    def find(self, words, query, every=False):
+        """The records whose text holds any of `words` (every one of them if `every`), or
+        whose name is close to a short query; in their order."""
+        holds = all if every else any
+        found = {index for index, text in enumerate(self.texts) if holds(w in text for w in words)}
+        if is_typo_tolerant(query):
+            found |= self.close_to(query)
+        return [self.records[index] for index in sorted(found)]
+
+    def close_to(self, query):
+        """Indexes of the records whose name, or one of its words, is close to the query."""
+        searched = trigrams(query)
+        shared = Counter(part for trigram in searched for part in self.by_trigram.get(trigram, ()))
+        return {
+            self.parts[part][0]
+            for part, count in shared.items()
+            # pg_trgm's similarity: shared trigrams over all the trigrams of either.
+            if count / (len(searched) + self.parts[part][1] - count) >= NAME_SIMILARITY
+        }
 
 
 def trigrams(text):
@@ -131,9 +145,3 @@ def trigrams(text):
         for padded in [f"  {word} "]
         for start in range(len(padded) - 2)
     )
-
-
-def similarity(first, second):
-    """Shared trigrams over all the trigrams of either, as pg_trgm's similarity()."""
-    shared = len(first & second)
-    return shared / (len(first) + len(second) - shared) if shared else 0.0

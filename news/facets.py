@@ -101,29 +101,17 @@ def match_facets(form, matches_under):
     (news.search.Match: a release's filter values as "name:value" tokens)."""
     active = form.active
     facets = Facets(total=len(matches_under(ignore=())))
-    token_counts = {}  # (filters ignored, tokens required) -> Counter of the matches' tokens
+    counted = {}  # (filters ignored, tokens required) -> {filter name: Counter of values}
     calendar_counts = {}
     for name in (*CALENDAR_FILTERS, *RELATED_MODELS):
         # The calendar filters are counted together, as over the releases in the newsroom.
         group = CALENDAR_FILTERS if name in CALENDAR_FILTERS else (name,)
         ignored = frozenset(group).intersection(active)
         required = frozenset(f"{other}:{active[other]}" for other in ignored - {name})
-        if (ignored, required) not in token_counts:
+        if (ignored, required) not in counted:
             # Without filters every facet counts the same matches: one pass for all of them.
-            token_counts[ignored, required] = Counter(
-                token
-                for match in matches_under(ignore=ignored)
-                if required <= match.tokens
-                for token in match.tokens
-            )
-        prefix = f"{name}:"
-        counts = Counter(
-            {
-                _cleaned(name, token.removeprefix(prefix)): count
-                for token, count in token_counts[ignored, required].items()
-                if token.startswith(prefix)
-            }
-        )
+            counted[ignored, required] = _values_counted(matches_under(ignore=ignored), required)
+        counts = counted[ignored, required].get(name, Counter())
         if name in CALENDAR_FILTERS:
             calendar_counts[name] = counts
         else:
@@ -134,6 +122,18 @@ def match_facets(form, matches_under):
     _add_calendar_choices(facets, active, calendar_counts)
     _add_empty_active_choices(facets, active)
     return facets
+
+
+def _values_counted(matches, required):
+    """{filter name: Counter of its values} over the matches that hold the `required` tokens."""
+    tokens = Counter(
+        token for match in matches if required <= match.tokens for token in match.tokens
+    )
+    counted = {}
+    for token, count in tokens.items():
+        name, _, value = token.partition(":")
+        counted.setdefault(name, Counter())[_cleaned(name, value)] = count
+    return counted
 
 
 def _cleaned(name, value):
