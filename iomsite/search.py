@@ -10,7 +10,6 @@ from django.db.models import F
 
 from contacts.models import Country, PressContact
 from news.facets import match_facets
-from news.models import Release
 from news.search import (
     CANDIDATES,
     ReleaseSearch,
@@ -32,7 +31,7 @@ WORD = re.compile(r"[^\W_]+")  # letters and digits, as pg_trgm splits words
 def search_site(query, filter_form, page_number):
     """{"page_obj", "facets", "pages", "countries", "contacts", ...} for a cleaned, non-empty
     query. Releases are ranked and counted among the most recent matches only."""
-    release_search = ReleaseSearch(query, Release.objects.live(), filter_form)
+    release_search = ReleaseSearch(query, filter_form)
     facets = match_facets(filter_form, release_search.matches_under)
     page_obj = Paginator(release_search.ranked_ids(), RELEASES_PER_PAGE).get_page(page_number)
     page_obj.object_list = release_search.results(page_obj.object_list)

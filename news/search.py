@@ -151,10 +151,9 @@ class ReleaseSearch:
 
     WORDS, FULL_TEXT, SIMILAR_WORDS = "words", "full text", "similar words"
 
-    def __init__(self, query, live_releases, form):
+    def __init__(self, query, form):
         self.query = query
         self.searched = query  # in typo mode, with the closest title words instead
-        self.live_releases = live_releases
         self.form = form
         self.mode = self.FULL_TEXT if uses_full_text() else self.WORDS
         self._under = {}  # frozenset of ignored filters -> their matches
@@ -204,7 +203,8 @@ class ReleaseSearch:
     def _most_recent_words(self, ignore):
         """SQLite: the releases holding every word, newest first, their filter values read
         from the releases' countries and topics."""
-        releases = self.live_releases.filter(words_filter(self.query, "title", "summary", "body"))
+        words = words_filter(self.query, "title", "summary", "body")
+        releases = Release.objects.live().filter(words)
         releases = self.form.filter(releases, ignore=ignore).order_by("-publish_at", "-id")
         rows = list(releases.values_list("pk", "publish_at", "kind", "language")[:CANDIDATES])
         tokens = {pk: [f"kind:{kind}", f"language:{language}"] for pk, _, kind, language in rows}
