@@ -231,22 +231,12 @@ class TitleWord(models.Model):
         return self.word
 
 
-class SearchDocumentQuerySet(models.QuerySet):
-    def live(self, now=None):
-        """The publishing rule of Release.objects.live(): the trigger keeps published
-        releases only, so the window is what remains to check."""
-        now = now or timezone.now()
-        return self.filter(publish_at__lte=now).filter(
-            models.Q(unpublish_at__isnull=True) | models.Q(unpublish_at__gt=now)
-        )
-
-
 class SearchDocument(models.Model):
     """What site search reads of a published release, in a narrow table: walking it in
     publishing order reads small rows, and its words carry the filter values as tokens
     (kind:news, language:fr, country:chad, region:africa, tag:health) so that the text
     index does the filtering. Kept by PostgreSQL triggers (migrations news 0009, 0010); empty on
-    SQLite, whose search reads the releases instead."""
+    SQLite, whose search reads the releases instead. Read by news.search's SQL."""
 
     release = models.OneToOneField(
         Release, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
@@ -256,8 +246,6 @@ class SearchDocument(models.Model):
     # The filter tokens of the document, space-separated: what search counts its facets from.
     filters = models.TextField(default="")
     document = SearchVectorField()
-
-    objects = SearchDocumentQuerySet.as_manager()
 
     class Meta:
         indexes = [
