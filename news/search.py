@@ -77,13 +77,15 @@ def parsed_query(placeholder):
     return " || ".join(f"websearch_to_tsquery('{config}', {placeholder})" for config in CONFIGS)
 
 
+# The query in ReleaseSearch.most_recent()'s named parameters.
+SEARCHED_WORDS = parsed_query("%(words)s")
 # ReleaseSearch.most_recent(): the most recent live documents matching the words and the
 # filters, ranked in the outer query (ranking before the limit would rank every match) from the
 # rows the inner one read: reading them again by id took twice as long. Raw SQL: the ORM took
 # 3 ms to build and read it, more than PostgreSQL takes to answer. The publishing window is that
 # of Release.objects.live(); the triggers keep the documents of published releases only.
 MOST_RECENT_SQL = f"""
-SELECT release_id, publish_at, ts_rank(document, {parsed_query("%(words)s")}), filters
+SELECT release_id, publish_at, ts_rank(document, {SEARCHED_WORDS}), filters
 FROM (
     SELECT release_id, publish_at, document, filters FROM news_searchdocument
     WHERE document @@ ({{matching}})
@@ -95,7 +97,7 @@ FROM (
 """
 # Filter values are exact tokens of the documents, all required, e.g. 'kind:news' & 'tag:health':
 # cast, not parsed, so that no dictionary changes them.
-WITH_TOKENS = f"({parsed_query('%(words)s')}) && %(tokens)s::tsquery"
+WITH_TOKENS = f"({SEARCHED_WORDS}) && %(tokens)s::tsquery"
 CALENDAR_WINDOW = "AND publish_at >= %(start)s AND publish_at < %(end)s"
 
 # ReleaseSearch.results(): the snippet, ts_headline over the summary and the start of the body
@@ -184,7 +186,7 @@ class ReleaseSearch:
         tokens = [f"{name}:{value}" for name, value in active.items() if name in TOKEN_FILTERS]
         zone = timezone.get_current_timezone()
         params = {"words": self.searched, "now": timezone.now(), "limit": CANDIDATES}
-        matching, window = parsed_query("%(words)s"), ""
+        matching, window = SEARCHED_WORDS, ""
         if tokens:
             matching = WITH_TOKENS
             quoted = ("'{}'".format(token.replace("'", "''")) for token in tokens)
