@@ -194,9 +194,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
-# Hashed, compressed files served by whitenoise in production (after `collectstatic`).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Media uploads: names are cleaned and given a random suffix (see iomsite/storage.py).
+    "default": {"BACKEND": "iomsite.storage.MediaStorage"},
+    # Hashed, compressed files served by whitenoise in production (after `collectstatic`).
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -214,12 +215,6 @@ TAGGIT_CASE_INSENSITIVE = True
 
 SITE_NAME = os.environ.get("SITE_NAME", "International Organization for Migration")
 SITE_SHORT_NAME = os.environ.get("SITE_SHORT_NAME", "IOM")
-
-# Media uploads: names are cleaned and given a random suffix (see iomsite/storage.py).
-STORAGES = {
-    "default": {"BACKEND": "iomsite.storage.MediaStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 
 # Response headers. No page needs inline scripts or styles, nor anything from another origin;
 # a view that ever needs an inline script gets CSP.NONCE through @csp_override.

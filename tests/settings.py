@@ -12,8 +12,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="iomsite-test-media-")
 SECURE_SSL_REDIRECT = False
+# Pages render without running collectstatic first; tests/site/test_static_files.py checks the
+# production value, hashed and compressed.
 STORAGES = {
-    "default": {"BACKEND": "iomsite.storage.MediaStorage"},
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Query budgets measure the views; tests/site/test_page_cache.py turns the page cache on.
