@@ -2,14 +2,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pages.publishing import ChangesContent
 from pages.richtext import RichTextField
 
 from . import phones
 from .phones import PhoneNumberField
 
 
-class Region(ChangesContent):
+class Region(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -23,7 +22,7 @@ class Region(ChangesContent):
         return self.name
 
 
-class Country(ChangesContent):
+class Country(models.Model):
     code = models.CharField(
         _("ISO code"), max_length=2, unique=True, help_text=_("ISO 3166 alpha-2, e.g. CN.")
     )
@@ -65,7 +64,7 @@ class Country(ChangesContent):
         return self.member_since is not None
 
 
-class Office(ChangesContent):
+class Office(models.Model):
     class Kind(models.TextChoices):
         HEADQUARTERS = "headquarters", _("Headquarters")
         REGIONAL = "regional", _("Regional office")
@@ -104,7 +103,7 @@ class PressContactQuerySet(models.QuerySet):
         return self.filter(active=True)
 
 
-class PressContact(ChangesContent):
+class PressContact(models.Model):
     name = models.CharField(_("name"), max_length=150)
     job_title = models.CharField(
         _("job title"),
@@ -146,12 +145,12 @@ class PressContact(ChangesContent):
     def __str__(self):
         return f"{self.name} ({self.office})" if self.office_id else self.name
 
-    def get_absolute_url(self):
-        return reverse("contacts:media") + f"#contact-{self.pk}"
-
     def save(self, *args, **kwargs):
         self.email = normalize_email(self.email)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("contacts:media") + f"#contact-{self.pk}"
 
     @property
     def phone_display(self):

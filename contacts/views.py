@@ -3,7 +3,7 @@ from itertools import groupby
 from django.http import Http404
 from django.template.response import TemplateResponse
 
-from pages.publishing import cached_until_change
+from pages.content_version import cached_until_change
 from pages.views import section_page
 
 from .models import Country, PressContact

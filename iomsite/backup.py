@@ -24,7 +24,6 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from pages.images import rendition_paths
-from pages.publishing import content_changed
 
 FORMAT_VERSION = 1
 # In the order they are restored: whatever a model points to comes before it.
@@ -173,5 +172,4 @@ def import_content(backup, replace=False):
     missing = [path for path in backup["media"] if not default_storage.exists(path)]
     if missing:
         warnings.append(f"{len(missing)} media files are missing from storage, e.g. {missing[0]}.")
-    content_changed()
     return {"objects": counts, "users_created": users_created, "warnings": warnings}

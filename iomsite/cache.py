@@ -34,7 +34,7 @@ from django.utils.cache import get_max_age, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
 from iomsite.request_logging import REQUEST_ID_HEADER, log_answer, tag
-from pages.publishing import content_version, seconds_until_next_scheduled_change
+from pages.content_version import content_version, seconds_until_next_scheduled_change
 
 # Headers that belong to one response, not to the page: the outer middlewares set them.
 NOT_STORED = {"set-cookie", "date", "content-length"}

@@ -18,8 +18,8 @@ from news.search import (
     uses_full_text,
     words_filter,
 )
+from pages.content_version import cached_until_change
 from pages.models import Page
-from pages.publishing import cached_until_change
 
 RELEASES_PER_PAGE = 20
 OTHER_RESULTS = 5

@@ -14,8 +14,8 @@ from news.facets import filter_panel
 from news.filters import ReleaseFilterForm
 from news.models import Release
 from news.search import clean_query
+from pages.content_version import cached_until_change
 from pages.models import Page
-from pages.publishing import cached_until_change
 
 from .search import search_site
 

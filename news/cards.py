@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from pages.publishing import content_version
+from pages.content_version import content_version
 
 from .models import Release
 

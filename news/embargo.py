@@ -3,7 +3,8 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 
-from pages.publishing import State, mark_private
+from pages.preview import mark_private
+from pages.publishing import State
 
 from .models import EmbargoLink
 from .views import render_release

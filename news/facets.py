@@ -18,7 +18,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.dates import MONTHS
 from django.utils.http import urlencode
 
-from pages.publishing import cached_until_change
+from pages.content_version import cached_until_change
 
 from .filters import RELATED_MODELS, filter_values, names_by_slug
 from .models import Release

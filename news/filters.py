@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from contacts.models import Country, Region
-from pages.publishing import cached_until_change
+from pages.content_version import cached_until_change
 
 from .models import Release
 

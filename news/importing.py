@@ -20,7 +20,7 @@ from taggit.models import Tag
 from contacts.models import Country, Office, PressContact, normalize_email
 from contacts.phones import to_e164
 from pages.models import Image
-from pages.publishing import Status, content_changed
+from pages.publishing import Status
 
 from .importer import CaptureError, parse_capture
 from .models import Release, ReleaseContact, search_documents_written_once
@@ -285,7 +285,6 @@ class ReleaseImporter:
                 with search_documents_written_once() as release_ids:
                     self._save(written, offices.maps[0], contacts.maps[0], tags)
                     release_ids += [release.pk for _, release, _ in written]
-                content_changed()
             _list_contacts(unchanged)
         self.offices |= offices.maps[0]
         self.contacts |= contacts.maps[0]

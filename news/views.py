@@ -2,8 +2,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
+from pages.content_version import cached_until_change
 from pages.pagination import CachedPaginator
-from pages.publishing import cached_until_change, mark_preview, may_preview
+from pages.preview import mark_preview, may_preview
 from pages.views import section_page
 
 from .cards import release_cards

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from .content_version import content_version, seconds_until_next_scheduled_change
 from .menus import main_menu
-from .publishing import content_version, seconds_until_next_scheduled_change
 
 
 def site(request):

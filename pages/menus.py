@@ -1,5 +1,5 @@
+from .content_version import cached_until_change
 from .models import Page
-from .publishing import cached_until_change
 
 
 def main_menu():

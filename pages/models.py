@@ -16,7 +16,7 @@ from .images import (
     validate_image_file,
     without_metadata,
 )
-from .publishing import ChangesContent, Publishable, PublishableQuerySet
+from .publishing import Publishable, PublishableQuerySet
 from .redirects import SlugRedirect, live_url_in_db, record_moves  # noqa: F401 (a model)
 from .richtext import RichTextField
 
@@ -27,7 +27,7 @@ RESERVED_SLUGS = {"admin", "api", "media", "static", "search", "sitemap.xml", "r
 APP_SECTIONS = {"news/", "where-we-work/", "media-contacts/"}
 
 
-class Image(ChangesContent):
+class Image(models.Model):
     file = models.ImageField(
         _("file"),
         upload_to="images/%Y/%m/",
@@ -88,12 +88,6 @@ class Image(ChangesContent):
     def __str__(self):
         return self.title
 
-    def clean(self):
-        if not self.alt_text and not self.decorative:
-            raise ValidationError(
-                {"alt_text": _("Describe the image, or tick “decorative” if it adds nothing.")}
-            )
-
     def save(self, *args, **kwargs):
         if self.file and not self.file._committed:
             # A new upload: what is stored, even the original, carries no GPS or camera data.
@@ -104,6 +98,12 @@ class Image(ChangesContent):
             old_renditions, self.renditions = self.renditions, make_renditions(self)
             super().save(update_fields=["renditions"])
             delete_renditions(old_renditions, keep=self.renditions)
+
+    def clean(self):
+        if not self.alt_text and not self.decorative:
+            raise ValidationError(
+                {"alt_text": _("Describe the image, or tick “decorative” if it adds nothing.")}
+            )
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)

@@ -12,7 +12,7 @@ import hashlib
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-from .publishing import cached_until_change
+from .content_version import cached_until_change
 
 
 class CachedPaginator(Paginator):

@@ -1,4 +1,5 @@
-"""Preview from the admin's edit form: the public page built from the unsaved form data."""
+"""What staff see that the public does not: items in any state, and the admin's preview of the
+public page built from the unsaved form data. Such responses are never cached or indexed."""
 
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
@@ -6,11 +7,39 @@ from django.forms.formsets import all_valid
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from .publishing import State, mark_private
+from .publishing import State
 from .richtext import RichTextField, sanitize_html
+
+
+def may_preview(request, model):
+    """Staff who may edit `model` see its items in any state (the admin's "view on site" is
+    their preview)."""
+    opts = model._meta
+    return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+
+def visible_to(request, queryset):
+    """Live items for the public; everything for staff who may edit them."""
+    return queryset if may_preview(request, queryset.model) else queryset.live()
+
+
+def mark_private(response):
+    """Never cached by a browser, proxy or CDN, never indexed: previews and embargoed releases."""
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def mark_preview(response, item):
+    """A page that is not live yet must never be cached or indexed by anyone."""
+    if not item.is_live:
+        mark_private(response)
+    return response
 
 
 def sanitize_rich_text(instance):

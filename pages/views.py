@@ -2,8 +2,9 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import select_template
 from django.template.response import TemplateResponse
 
+from .content_version import cached_until_change
 from .models import APP_SECTIONS, Page
-from .publishing import cached_until_change, mark_preview, visible_to
+from .preview import mark_preview, visible_to
 
 
 def page_detail(request, path):

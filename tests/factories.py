@@ -17,7 +17,7 @@ from taggit.models import Tag, TaggedItem
 from contacts.models import Country, Office, PressContact
 from news.models import EmbargoLink, Release, ReleaseContact
 from pages.models import Image, Page
-from pages.publishing import Status, content_changed
+from pages.publishing import Status
 
 _sequence = count(1)
 
@@ -116,7 +116,6 @@ def make_releases(number, countries=(), tags=(), contacts=(), **overrides):
         for release in releases
         for tag in tag_objects
     )
-    content_changed()  # bulk_create() skips save(), which tells caches
     return releases
 
 

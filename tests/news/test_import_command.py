@@ -9,7 +9,7 @@ from taggit.models import Tag
 
 from contacts.models import Office, PressContact
 from news.models import Release
-from pages.publishing import content_version
+from pages.content_version import content_version
 from tests.factories import country, make_contact, make_office
 
 pytestmark = pytest.mark.django_db

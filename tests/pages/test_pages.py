@@ -1,9 +1,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from pages.content_version import next_scheduled_change
 from pages.menus import main_menu
 from pages.models import Page
-from pages.publishing import Status, next_scheduled_change
+from pages.publishing import Status
 from tests.factories import make_page, tomorrow
 
 pytestmark = pytest.mark.django_db

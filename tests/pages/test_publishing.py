@@ -10,15 +10,14 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from news.models import Release
-from pages import publishing
-from pages.publishing import (
+from pages import content_version as versioning
+from pages.content_version import (
     CONTENT_VERSION_KEY,
-    State,
-    Status,
     cached_until_change,
     content_version,
-    seconds_until_next_change,
+    seconds_until_next_scheduled_change,
 )
+from pages.publishing import State, Status
 from tests.factories import make_release, tomorrow, yesterday
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +60,7 @@ def test_scheduled_release_goes_live_when_its_time_comes_without_anyone_acting()
 def test_cache_lifetime_ends_at_the_next_scheduled_change():
     make_release(publish_at=timezone.now() + timedelta(seconds=40))
     make_release(publish_at=yesterday(), unpublish_at=timezone.now() + timedelta(seconds=90))
-    assert 30 < seconds_until_next_change(Release.objects.all()) <= 41
+    assert 30 < seconds_until_next_scheduled_change() <= 41
 
 
 def test_bulk_publish_keeps_an_embargo_and_unpublish_hides():
@@ -144,7 +143,7 @@ def test_a_value_another_server_is_building_is_waited_for_not_built_again():
 
 
 def test_a_value_whose_builder_went_away_is_built_after_a_short_wait(monkeypatch):
-    monkeypatch.setattr(publishing, "BUILD_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(versioning, "BUILD_WAIT_SECONDS", 0.2)
     cache.add(building_claim("counts"), 1)
     assert cached_until_change("counts", lambda: "ours") == "ours"
     assert cache.get(building_claim("counts")) == 1  # still the other builder's claim
@@ -160,5 +159,5 @@ def test_with_the_cache_down_a_value_is_built_at_once(settings):
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    with mock.patch("pages.publishing.time.sleep", side_effect=AssertionError("waited")):
+    with mock.patch("pages.content_version.time.sleep", side_effect=AssertionError("waited")):
         assert cached_until_change("counts", lambda: "ours") == "ours"

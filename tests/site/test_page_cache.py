@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from iomsite.cache import PageCacheMiddleware
 from news.models import Release
-from pages.publishing import CONTENT_VERSION_KEY, Status, content_version
+from pages.content_version import CONTENT_VERSION_KEY, content_version
+from pages.publishing import Status
 from tests.admin_forms import admin_form_data
 from tests.factories import make_page, make_release, tomorrow
 

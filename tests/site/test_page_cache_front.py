@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from iomsite import wsgi
 from iomsite.cache import PageCachingWSGIHandler
-from pages.publishing import CONTENT_VERSION_KEY, content_version
+from pages.content_version import CONTENT_VERSION_KEY, content_version
 from tests.factories import make_release
 
 pytestmark = pytest.mark.django_db

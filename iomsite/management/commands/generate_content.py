@@ -25,7 +25,7 @@ from taggit.models import Tag, TaggedItem
 from contacts.models import Country, Office, PressContact
 from news.models import Release, ReleaseContact, search_documents_written_once
 from pages.models import Image, Page
-from pages.publishing import Status, content_changed
+from pages.publishing import Status
 
 SYNTHETIC = "synthetic"
 SLUG_PREFIX = "synthetic-"
@@ -181,7 +181,6 @@ class Command(BaseCommand):
             tag_ids = self.make_tags(tags)
             self.make_pages(pages if pages is not None else max(10, releases // 500))
         self.make_releases(releases, contact_ids, image_ids, tag_ids)
-        content_changed()
         seconds = (timezone.now() - started).total_seconds()
         if self.verbosity:
             rate = releases / seconds if seconds else releases
@@ -388,6 +387,5 @@ class Command(BaseCommand):
             Page.objects.filter(path=f"{PAGES_SECTION}/").delete()
             Image.objects.filter(title__startswith="Synthetic image ").delete()
             Tag.objects.filter(name=SYNTHETIC).delete()
-        content_changed()
         if self.verbosity:
             self.stdout.write(self.style.SUCCESS(f"Deleted {removed} synthetic releases."))
