@@ -1,7 +1,8 @@
 """Past one machine: two app servers side by side, one PostgreSQL, one Redis.
 
-An editor publishes and unpublishes through server A's admin, and a third process edits
-through the ORM; server B, whose pages are cached, serves each change on the next request.
+An editor publishes, unpublishes and deletes in bulk through server A's admin, and a third
+process edits and unpublishes through the ORM; server B, whose pages are cached, serves each
+change on the next request.
 
     python bench/two_servers.py [DATABASE_URL] [REDIS_URL]
 
@@ -66,11 +67,10 @@ class Browser:
 
     def admin_action(self, action, release):
         token = self.csrf_token("/admin/news/release/")
-        status, _ = self.request(
-            "/admin/news/release/",
-            {"csrfmiddlewaretoken": token, "action": action, "_selected_action": release.pk,
-             "index": 0},
-        )  # fmt: skip
+        form = {"csrfmiddlewaretoken": token, "action": action, "_selected_action": release.pk}
+        if action == "delete_selected":
+            form["post"] = "yes"  # the confirmation page's answer
+        status, _ = self.request("/admin/news/release/", form)
         if status != 302:
             raise AssertionError(f"{action} through {self.base_url} answered {status}")
 
@@ -89,6 +89,19 @@ def newsroom(server):
     request = urllib.request.Request(server.url + "/news/", headers=FORWARDED)
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.read().decode(), response.headers.get("Last-Modified")
+
+
+def status_of(server, path):
+    """The status of `path`, asked twice so that the second answer is the cached page."""
+    for _ in range(2):
+        try:
+            with urllib.request.urlopen(
+                urllib.request.Request(server.url + path, headers=FORWARDED), timeout=30
+            ) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+    return status
 
 
 def expect(condition, message):
@@ -149,6 +162,25 @@ def check_two_servers(database_url, redis_url):
             time.sleep(ANNOUNCEMENT_SECONDS)
             expect(draft.title in newsroom(server_b)[0], "edited elsewhere: B shows the edit")
             expect(draft.title in newsroom(server_a)[0], "and so does A")
+
+            address = f"/news/{draft.slug}/"
+            expect(status_of(server_b, address) == 200, "B serves the release page")
+            editor.admin_action("delete_selected", draft)
+            expect(status_of(server_b, address) == 404, "deleted in bulk through A: B answers 404")
+            expect(draft.title not in newsroom(server_b)[0], "and drops it from the newsroom")
+
+            shell = Release.objects.create(
+                title="Two servers: taken down from a shell", slug="two-servers-shell",
+                body="<p>Body.</p>", status=Status.PUBLISHED,
+            )  # fmt: skip
+            time.sleep(ANNOUNCEMENT_SECONDS)
+            expect(status_of(server_b, f"/news/{shell.slug}/") == 200, "B serves another one")
+            Release.objects.filter(pk=shell.pk).update(status=Status.DRAFT)
+            time.sleep(ANNOUNCEMENT_SECONDS)
+            expect(
+                status_of(server_b, f"/news/{shell.slug}/") == 404,
+                "a queryset update elsewhere: B answers 404",
+            )
     User.objects.filter(username="two-servers-editor").delete()
     Release.objects.filter(slug__startswith="two-servers-").delete()
 
