@@ -1,11 +1,14 @@
 from itertools import groupby
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.http import content_disposition_header
 
 from pages.content_version import cached_until_change
 from pages.views import section_page
 
+from . import vcards
 from .models import Country, PressContact
 
 COUNTRY_RELEASES = 6
@@ -75,3 +78,13 @@ def media_contacts(request):
         "contacts/media_contacts.html",
         {"contacts": contacts, "page": section_page("media-contacts/")},
     )
+
+
+def contact_vcard(request, pk):
+    """ "Save contact": the press contact's vCard, for address books."""
+    contact = get_object_or_404(
+        PressContact.objects.active().select_related("office__country"), pk=pk
+    )
+    response = HttpResponse(vcards.vcard(contact), content_type=vcards.CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, vcards.filename(contact))
+    return response

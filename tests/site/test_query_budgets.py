@@ -5,8 +5,9 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from contacts.models import Country
+from contacts.models import Country, PressContact
 from news.models import Release
 from pages.models import Page
 
@@ -28,6 +29,8 @@ BUDGETS = {
     "countries": 0,
     "country": 0,
     "media contacts": 1,
+    "contact vcard": 1,
+    "press kit": 2,  # the release, its contacts; the files are read while the ZIP is sent
     # Asked for the first time: its matches, their countries and topics on SQLite, the page of
     # results, pages, countries, contacts, the names of countries, regions and topics. Asked
     # again, none (tests/site/test_search.py).
@@ -52,6 +55,8 @@ def addresses():
         "countries": "/where-we-work/",
         "country": country.get_absolute_url(),
         "media contacts": "/media-contacts/",
+        "contact vcard": reverse("contacts:vcard", args=[PressContact.objects.active().first().pk]),
+        "press kit": reverse("news:press-kit", args=[release.slug]),
         "search": "/search/?q=assistance+families",
         "sitemap": "/sitemap.xml",
         "robots": "/robots.txt",
