@@ -25,8 +25,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from contacts import phones, vcards
+from pages.content_version import seconds_until_next_scheduled_change
 from pages.models import Image
-from pages.publishing import State, mark_private, seconds_until_next_scheduled_change
+from pages.preview import mark_private
+from pages.publishing import State
 
 from .models import EmbargoLink, Release
 
