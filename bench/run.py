@@ -40,6 +40,16 @@ DATABASE_URL = os.environ.get(
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 REPORT_DIR = ROOT / "var" / "bench"
+# (name, PAGE_CACHE, cache layers taken out: bench/without.py). The last ones measure what each
+# layer buys (BENCH_LAYERS=0 skips them): each is compared with the same run with the layer.
+MODES = [("uncached", "0", ""), ("cached", "1", "")]
+LAYER_MODES = [
+    ("cached, no front copy", "1", "front"),
+    ("cached, no front copy nor watched version", "1", "front,watch"),
+    ("uncached, no in-process values", "0", "in-process"),
+    ("uncached, no fragments", "0", "fragments"),
+    ("uncached, no values", "0", "values"),
+]
 # The search is loaded with varied queries, one after the other (bench/search_speed.py's),
 # not one query that the page cache answers after the first time.
 SEARCH_SCRIPT = ROOT / "bench" / "search.lua"
@@ -216,6 +226,16 @@ def table(report):
         f"(bench/search.lua), each one's results kept after it is first asked, as the "
         f"newsroom's counts are; its queries column is for {report['addresses']['search']}",
     ]
+    for mode in report.get("layers", []):
+        lines += ["", f"{mode}: {'rps':>8} {'%ceil':>6} {'p99':>7}  (with the layer: rps, %ceil)"]
+        full = "cached" if mode.startswith("cached") else "uncached"
+        for name, result in report[mode].items():
+            with_layer = report[full][name]
+            lines.append(
+                f"  {name:20} {result['rps']:>8.1f} "
+                f"{100 * result['rps'] / around[mode]:>5.1f}% {result['p99_ms']:>7}  "
+                f"({with_layer['rps']:.1f}, {100 * with_layer['rps'] / around[full]:.1f}%)"
+            )
     cold = report["search_first_asked"]
     lines.append(
         f"search asked for the first time (bench/search_speed.py, in process): p50 "
@@ -254,30 +274,33 @@ def main():
         cursor.execute("SELECT count(*) FROM news_release WHERE status = 'published'")
         report["releases_live"] = cursor.fetchone()[0]
 
-    # The machine is shared: the ceiling is measured before, between and after the two runs,
-    # and each run is compared with the ceiling measured around it.
+    # The machine is shared: the ceiling is measured before, between and after the runs, and
+    # each run is compared with the mean of the ceilings measured just before and after it.
+    modes = MODES + (LAYER_MODES if os.environ.get("BENCH_LAYERS", "1") == "1" else [])
     report["worker_rss_mb"] = {}
+    report["ceiling_around"] = {}
     ceilings = []
     with Gunicorn("bench.ceiling:application", PORT + 1, production_env(DATABASE_URL)) as ceiling:
         wrk_warmup(ceiling.url + "/")
         ceilings.append(wrk(ceiling.url + "/"))
-        for mode, page_cache in (("uncached", "0"), ("cached", "1")):
-            server_env = production_env(DATABASE_URL, REDIS_URL, PAGE_CACHE=page_cache)
+        for mode, page_cache, without in modes:
+            server_env = production_env(
+                DATABASE_URL, REDIS_URL, PAGE_CACHE=page_cache, BENCH_WITHOUT=without
+            )
             subprocess.run(
                 ["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, capture_output=True
             )
-            with Gunicorn("iomsite.wsgi:application", PORT, server_env) as server:
+            app = "bench.without:application" if without else "iomsite.wsgi:application"
+            with Gunicorn(app, PORT, server_env) as server:
                 report[mode] = load(server, addresses, mode)
                 report["worker_rss_mb"][mode] = server.worker_rss_mb()
             ceilings.append(wrk(ceiling.url + "/"))
+            report["ceiling_around"][mode] = (ceilings[-2]["rps"] + ceilings[-1]["rps"]) / 2
             log(f"ceiling {ceilings[-1]['rps']:.1f} req/s")
         report["worker_rss_mb"]["ceiling"] = ceiling.worker_rss_mb()
     report["ceilings"] = ceilings
     report["ceiling"] = max(ceilings, key=lambda result: result["rps"])
-    report["ceiling_around"] = {
-        "uncached": (ceilings[0]["rps"] + ceilings[1]["rps"]) / 2,
-        "cached": (ceilings[1]["rps"] + ceilings[2]["rps"]) / 2,
-    }
+    report["layers"] = [mode for mode, _, without in modes if without]
     # The machine is shared: a high load average means other work competed with the servers.
     report["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
 
