@@ -87,6 +87,9 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/",
+        # Private links, and the kits' ZIP copies of pages crawlers read already.
+        "Disallow: /news/embargo/",
+        "Disallow: /news/*/press-kit.zip",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap-news'))}",
     ]

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup
 from django.conf import settings
-from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
@@ -27,10 +28,9 @@ from django.utils.translation import gettext as _
 from contacts import phones, vcards
 from pages.content_version import seconds_until_next_scheduled_change
 from pages.models import Image
-from pages.preview import mark_private
-from pages.publishing import State
 
-from .models import EmbargoLink, Release
+from .embargo import through_embargo_link
+from .models import Release
 
 logger = logging.getLogger(__name__)
 
@@ -290,19 +290,7 @@ def release_press_kit(request, slug):
     return response
 
 
-def embargoed_press_kit(request, token):
-    """The press kit of a scheduled release, through its embargo link only, as the page is."""
-    link = get_object_or_404(
-        EmbargoLink.objects.usable().select_related("release__dateline_country", "release__image"),
-        token=token,
-    )
-    release = link.release
-    state = release.state
-    if state == State.LIVE:
-        return redirect("news:press-kit", release.slug)
-    if state != State.SCHEDULED:
-        raise Http404("This release was withdrawn.")
+@through_embargo_link(lambda release: reverse("news:press-kit", args=[release.slug]))
+def embargoed_press_kit(request, release):
     kit = PressKit(request, release, kit_contacts(release), embargoed_until=release.publish_at)
-    response = press_kit_response(kit)
-    response["Referrer-Policy"] = "no-referrer"
-    return mark_private(response)
+    return press_kit_response(kit)

@@ -141,3 +141,10 @@ def test_sitemap_query_count_is_constant(client, django_assert_max_num_queries, 
         client.get(url)  # once per content change: the next scheduled change
         with django_assert_max_num_queries(queries):
             assert client.get(url).status_code == 200
+
+
+def test_robots_keep_crawlers_off_private_links_and_kits(client):
+    rules = client.get("/robots.txt").text.splitlines()
+    assert "Disallow: /news/embargo/" in rules
+    assert "Disallow: /news/*/press-kit.zip" in rules
+    assert "Disallow: /admin/" in rules
