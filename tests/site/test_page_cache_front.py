@@ -16,7 +16,8 @@ from django.utils import timezone
 from iomsite import wsgi
 from iomsite.cache import PageCachingWSGIHandler
 from pages.content_version import CONTENT_VERSION_KEY, content_version
-from tests.factories import make_release
+from pages.publishing import Status
+from tests.factories import make_embargo_link, make_release
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +162,15 @@ def test_only_cached_pages_get_copies(wsgi_get):
     assert wsgi_get("/news/no-such-release/").through_django
     wsgi_get("/healthz")
     assert wsgi_get("/healthz").through_django  # probes say never-cache
+
+
+def test_embargo_links_and_drafts_never_get_a_copy(wsgi_get):
+    embargoed = make_release(publish_at=timezone.now() + timedelta(days=1))
+    link = make_embargo_link(embargoed)
+    for _ in range(2):
+        private = wsgi_get(f"/news/embargo/{link.token}/")
+        assert private.status_code == 200 and private.through_django
+    draft = make_release(status=Status.DRAFT)
+    for _ in range(2):
+        assert wsgi_get(draft.get_absolute_url()).status_code == 404
+    assert wsgi_get(draft.get_absolute_url()).through_django
