@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from news.importer import (
+from news.captures import (
     _STOP_WORD_LANGUAGES,
     _STOP_WORDS,
     Block,

@@ -1,5 +1,5 @@
-"""Writing imported press releases to the database: captures parsed by `news.importer`, and
-the JSON that `export_releases` writes. Used by the import_releases command."""
+"""Press releases in and out of the database: importing captures parsed by `news.captures` and
+the JSON files that exporting writes. Used by import_releases, export_releases and load_demo."""
 
 import hashlib
 import json
@@ -22,7 +22,7 @@ from contacts.phones import to_e164
 from pages.models import Image
 from pages.publishing import Status, content_changed
 
-from .importer import CaptureError, parse_capture
+from .captures import CaptureError, parse_capture
 from .models import Release, ReleaseContact, search_documents_written_once
 
 CAPTURE_SUFFIXES = {".txt", ".html", ".htm"}
