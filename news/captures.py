@@ -583,6 +583,22 @@ def _split_contacts_heading(lines: list[str]) -> tuple[list[str], list[str], str
 
 # ------------------------------------------------------------------------- text pages
 
+# The line press offices end a release with ("###", "# # #", "-ENDS-", "- 30 -", "**END**",
+# "– FIN –"), alone on a line: what follows is notes to editors or page text, not the release.
+_END_MARKER = re.compile(
+    r"[\W_]*(?:#(?:\s*#){2,}|[-–—]\s*30\s*[-–—]|ends?|fin|end of (?:press )?release)[\W_]*",
+    re.IGNORECASE,
+)
+
+
+def _split_at_end(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(lines before the release-end marker, lines after it)."""
+    for index, line in enumerate(lines):
+        if _END_MARKER.fullmatch(line):
+            return lines[:index], lines[index + 1 :]
+    return lines, []
+
+
 # Labels of the IOM site menu that text captures start with.
 MENU_LABELS = {
     "who we are", "our work", "what we do", "partnerships", "highlights", "where we work",
@@ -651,8 +667,11 @@ class _RawRelease:
 def _read_text(text: str) -> _RawRelease:
     all_lines = [" ".join(line.split()) for line in text.splitlines()]
     before_contacts, contact_lines, heading_language = _split_contacts_heading(all_lines)
+    contact_lines, after_contacts = _split_at_end(contact_lines)
     metadata = _Metadata()
     lines = [line for line in before_contacts if line and not metadata.consume(line)]
+    for line in after_contacts:
+        metadata.consume(line)
     noise = _menu_noise(lines)
     content = [index for index in range(len(lines)) if index not in noise]
     metadata_title = metadata.values.get("title", "")
@@ -663,7 +682,7 @@ def _read_text(text: str) -> _RawRelease:
             # The headline is the line right above the dateline paragraph (it may be doubled).
             above = lines[index - 1] if index else ""
             title = metadata_title if not above or _is_menu_entry(above) else above
-            paragraphs = [dateline.rest, *lines[index + 1 :]]
+            paragraphs = [dateline.rest, *_split_at_end(lines[index + 1 :])[0]]
             warnings = []
             break
     else:
@@ -685,6 +704,7 @@ def _read_text(text: str) -> _RawRelease:
             title, paragraphs = metadata_title, [lines[index] for index in content]
         else:
             title, paragraphs = lines[title_index], lines[title_index + 1 :]
+        paragraphs = _split_at_end(paragraphs)[0]
     return _RawRelease(
         title=title,
         paragraphs=[_block_for(paragraph) for paragraph in paragraphs],
@@ -755,21 +775,25 @@ def _read_html(text: str) -> _RawRelease:
     paragraphs: list[Block] = []
     contact_lines: list[str] = []
     heading_language = None
+    reading = "body"  # then "contacts" after their heading, "trailer" after the end marker
     for element in content.find_all(["p", "blockquote"]):
         if element.name == "blockquote" and element.find("p"):
             continue  # its paragraphs are read one by one
         if not _outside_chrome(element, content):
             continue
         lines = _lines_of(element)
-        if contact_lines:
+        paragraph = " ".join(lines)
+        if _END_MARKER.fullmatch(paragraph):
+            reading = "trailer"
+            continue
+        if reading == "contacts":
             contact_lines += ["", *lines]  # each element after the heading is one contact
             continue
         _, contacts, language = _split_contacts_heading(lines)
-        if language:
-            contact_lines, heading_language = contacts, language
+        if language and not contact_lines:
+            contact_lines, heading_language, reading = contacts, language, "contacts"
             continue
-        paragraph = " ".join(lines)
-        if not paragraph or metadata.consume(paragraph):
+        if not paragraph or metadata.consume(paragraph) or reading == "trailer":
             continue
         if element.name == "blockquote" or element.find_parent("blockquote"):
             paragraphs.append(Block("blockquote", paragraph))

@@ -209,6 +209,20 @@ def test_html_article_ignores_page_chrome():
     assert release.warnings == []
 
 
+def test_html_end_marker_ends_the_body_but_not_the_contacts_after_it():
+    page = (CAPTURES / "article.html").read_text()
+    page = page.replace(
+        "<aside>",
+        "<p><strong>- ENDS -</strong></p><p>Notes to editors: IOM works in 171 countries.</p>"
+        "<p>Language: French</p><aside>",
+    )
+    release = parse_capture(page.encode(), "article.html")
+    assert len(release.blocks) == 3
+    assert release.blocks[-1].text.startswith("The operation is supported by")
+    assert release.language == "fr"  # metadata is read after the end too
+    assert [contact.email for contact in release.contacts] == ["mdupont@iom.int"]
+
+
 def test_html_title_falls_back_to_og_title_then_page_title():
     page = "<html><head><title>{title}</title>{og}</head><body><p>{body}</p></body></html>"
     body = "Geneva – IOM welcomes the new report."

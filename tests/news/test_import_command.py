@@ -345,3 +345,45 @@ def test_topics_are_shared_in_a_batch_and_replaced_when_a_file_changes(tmp_path)
     first, second = Release.objects.order_by("title")
     assert [tag.name for tag in first.tags.all()] == ["Climate"]
     assert [tag.name for tag in second.tags.all()] == ["Migrant health"]
+
+
+SEED_LAST_PARAGRAPH = "which has been funded by the European Commission since 2007.</p>"
+ABOUT_IOM = (
+    "About IOM\n"
+    "Established in 1951, IOM is the leading inter-governmental organization in the field of "
+    "migration and works closely with governmental and non-governmental partners.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "marker", ["###", "# # #", "-ENDS-", "- END -", "-30-", "**ENDS**", "ENDS", "-end-", "– FIN –"]
+)
+def test_a_release_end_marker_and_the_page_text_after_it_are_not_body(tmp_path, marker):
+    capture = SEED.read_text().replace(
+        "\nFor more information", f"\n{marker}\n{ABOUT_IOM}For more information"
+    )
+    (tmp_path / "seed.txt").write_text(capture)
+    [row], failed = run_import(tmp_path)
+    assert not failed and row["warnings"] == [] and row["contacts"] == ["ewong@iom.int"]
+    body = Release.objects.get().body
+    assert body.endswith(SEED_LAST_PARAGRAPH) and body.count("<p>") == 7
+
+
+def test_an_end_marker_after_the_contacts_ends_them_and_metadata_after_it_is_read(tmp_path):
+    capture = f"{SEED.read_text()}\n-ENDS-\nDownload Photos\nTopics: Migration governance\n"
+    (tmp_path / "seed.txt").write_text(capture + ABOUT_IOM)
+    [row], _ = run_import(tmp_path)
+    assert row["contacts"] == ["ewong@iom.int"] and row["warnings"] == []
+    release = Release.objects.get()
+    assert [tag.name for tag in release.tags.all()] == ["Migration governance"]
+    assert release.body.endswith(SEED_LAST_PARAGRAPH)
+
+
+def test_a_paragraph_that_says_ends_is_body_text(tmp_path):
+    lines = "The seminar ends on Friday.\nEnds and means were discussed at length.\n"
+    capture = SEED.read_text().replace("\nFor more information", f"\n{lines}For more information")
+    (tmp_path / "seed.txt").write_text(capture)
+    run_import(tmp_path)
+    assert Release.objects.get().body.endswith(
+        "<p>The seminar ends on Friday.</p>\n<p>Ends and means were discussed at length.</p>"
+    )
