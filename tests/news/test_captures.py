@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from news.importer import (
+from news.captures import (
     _STOP_WORD_LANGUAGES,
     _STOP_WORDS,
     Block,
@@ -144,7 +144,7 @@ def test_spanish_release_with_a_city_dateline():
     release = parse_fixture("guatemala_es.txt")
     assert release.title == "La OIM apoya la reintegración de migrantes retornados en Guatemala"
     assert release.dateline == "Ciudad de Guatemala"
-    assert release.country_code is None  # cities are matched to offices by the command
+    assert release.country_code == "GT"  # by the gazetteer's other names for Guatemala City
     assert release.language == "es"
     assert release.published_at == datetime(2019, 7, 12, tzinfo=UTC)
     assert release.tags == ["Retorno", "Reintegración"]
@@ -158,7 +158,7 @@ def test_spanish_release_with_a_city_dateline():
             mobile="+50255551234",
         )
     ]
-    assert release.warnings == ['Dateline "Ciudad de Guatemala" matches no country']
+    assert release.warnings == []
 
 
 def test_contacts_over_several_lines_separated_by_or_and_date_in_dateline():
@@ -180,7 +180,7 @@ def test_contacts_over_several_lines_separated_by_or_and_date_in_dateline():
         ),
     ]
     assert release.warnings == [
-        'Dateline "GENEVA" matches no country',
+        'Dateline "GENEVA" is a city in several countries (CH, US); no country set',
         "Phone number kept as written for Leonard Doyle: 9435",
     ]
 
@@ -207,6 +207,20 @@ def test_html_article_ignores_page_chrome():
         )
     ]
     assert release.warnings == []
+
+
+def test_html_end_marker_ends_the_body_but_not_the_contacts_after_it():
+    page = (CAPTURES / "article.html").read_text()
+    page = page.replace(
+        "<aside>",
+        "<p><strong>- ENDS -</strong></p><p>Notes to editors: IOM works in 171 countries.</p>"
+        "<p>Language: French</p><aside>",
+    )
+    release = parse_capture(page.encode(), "article.html")
+    assert len(release.blocks) == 3
+    assert release.blocks[-1].text.startswith("The operation is supported by")
+    assert release.language == "fr"  # metadata is read after the end too
+    assert [contact.email for contact in release.contacts] == ["mdupont@iom.int"]
 
 
 def test_html_title_falls_back_to_og_title_then_page_title():
@@ -423,14 +437,14 @@ def test_french_city_dateline_and_contacts_joined_by_ou():
         "Florence Kim, Porte-parole, Tél: +221 78 620 62 13"
     )
     release = parse_capture(capture.encode(), "dakar.txt")
-    assert (release.dateline, release.country_code, release.language) == ("Dakar", None, "fr")
+    assert (release.dateline, release.country_code, release.language) == ("Dakar", "SN", "fr")
     assert release.contacts == [
         ParsedContact(
             name="Aïssatou Sy", office="OIM Dakar", email="asy@iom.int", phone="+221338696200"
         ),
         ParsedContact(name="Florence Kim", job_title="Porte-parole", phone="+221786206213"),
     ]
-    assert release.warnings == ['Dateline "Dakar" matches no country']
+    assert release.warnings == []
 
 
 @pytest.mark.parametrize(

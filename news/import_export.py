@@ -1,9 +1,8 @@
-"""Writing imported press releases to the database: captures parsed by `news.importer`, and
-the JSON that `export_releases` writes. Used by the import_releases command."""
+"""Press releases in and out of the database: importing captures parsed by `news.captures` and
+the JSON files that exporting writes. Used by import_releases, export_releases and load_demo."""
 
 import hashlib
 import json
-import unicodedata
 from collections import ChainMap
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -22,7 +21,7 @@ from contacts.phones import to_e164
 from pages.models import Image
 from pages.publishing import Status
 
-from .importer import CaptureError, parse_capture
+from .captures import CaptureError, parse_capture, place_key
 from .models import Release, ReleaseContact, search_documents_written_once
 
 CAPTURE_SUFFIXES = {".txt", ".html", ".htm"}
@@ -63,12 +62,6 @@ def find_files(paths):
             )
         else:
             yield path
-
-
-def fold(text):
-    """Case- and accent-insensitive form for matching place names."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).strip()
 
 
 @dataclass
@@ -115,11 +108,11 @@ class ReleaseImporter:
         self.publish = publish
         countries = list(Country.objects.all())
         self.countries_by_code = {country.code: country for country in countries}
-        self.countries_by_name = {fold(country.name): country for country in countries}
         offices = list(Office.objects.select_related("country"))
-        self.countries_by_city = {
-            fold(office.city): office.country for office in offices if office.city
-        }
+        # Datelines are matched to these before the gazetteer; a country's name before a city.
+        self.site_places = {
+            place_key(office.city): office.country.code for office in offices if office.city
+        } | {place_key(country.name): country.code for country in countries}
         # Rows the database holds, found or written by earlier rounds, so that a round asks
         # only about what is new to it. A round's new rows join only once it is written.
         self.offices = {office.name.casefold(): office for office in offices}
@@ -152,9 +145,14 @@ class ReleaseImporter:
             return [ImportResult(file=str(path), errors=[str(error) or type(error).__name__])]
 
     def _read_capture(self, path, data):
-        parsed = parse_capture(data, path.name)
+        parsed = parse_capture(data, path.name, self.site_places)
         warnings = list(parsed.warnings)
-        country = self._country_for(parsed.country_code, parsed.dateline, warnings)
+        country = self.countries_by_code.get(parsed.country_code)
+        if parsed.country_code and not country:
+            warnings.append(
+                f'Dateline "{parsed.dateline}" is in {parsed.country_code}, '
+                "a country the site does not list"
+            )
         key = f"capture:{slugify(parsed.title)[:200]}"
         fields = {
             "title": parsed.title,
@@ -220,20 +218,6 @@ class ReleaseImporter:
                 file=label, errors=[f"not a release record: missing or bad {error}"]
             )
         return pending
-
-    def _country_for(self, code, place, warnings):
-        if code:
-            return self.countries_by_code.get(code)
-        if not place:
-            return None
-        for candidate in [place, *place.split(",")]:
-            folded = fold(candidate)
-            country = self.countries_by_name.get(folded) or self.countries_by_city.get(folded)
-            if country:
-                # The parser knew no office cities; the database did.
-                warnings[:] = [w for w in warnings if not w.startswith("Dateline ")]
-                return country
-        return None
 
     # ------------------------------------------------------------------------- writing
 
