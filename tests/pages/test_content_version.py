@@ -41,7 +41,7 @@ def commits():
     content_committed.disconnect(receiver)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_transaction_that_writes_content_changes_the_version_once_on_commit(commits):
     before = content_version()
     with transaction.atomic():
@@ -52,14 +52,14 @@ def test_a_transaction_that_writes_content_changes_the_version_once_on_commit(co
     assert content_version() != before
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_writes_to_other_tables_change_nothing(commits):
     before = content_version()
     User.objects.create_user("someone")
     assert commits == [] and content_version() == before
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_write_after_a_rolled_back_savepoint_still_changes_the_version(commits):
     with transaction.atomic():
         try:
