@@ -95,6 +95,25 @@ def newsroom(server):
         return response.read().decode(), response.headers.get("Last-Modified")
 
 
+# Where a release is listed besides the newsroom: the edited draft's title has "third".
+LISTS = (
+    "/search/?q=third",
+    "/news/feed/",
+    "/news/feed/atom/",
+    "/sitemap-releases.xml",
+    "/api/releases/",
+)
+
+
+def body_of(server, path):
+    """The body of `path`, asked twice so that the second answer is the cached page."""
+    for _ in range(2):
+        request = urllib.request.Request(server.url + path, headers=FORWARDED)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read().decode()
+    return body
+
+
 def status_of(server, path):
     """The status of `path`, asked twice so that the second answer is the cached page."""
     for _ in range(2):
@@ -166,9 +185,17 @@ def check_two_servers(database_url, redis_url):
 
             address = f"/news/{draft.slug}/"
             expect(status_of(server_b, address) == 200, "B serves the release page")
+            expect(
+                all(address in body_of(server_b, path) for path in LISTS),
+                "and lists it in search, feeds, sitemap and API",
+            )
             editor.admin_action("delete_selected", draft)
             expect(status_of(server_b, address) == 404, "deleted in bulk through A: B answers 404")
             expect(draft.title not in newsroom(server_b)[0], "and drops it from the newsroom")
+            expect(
+                not any(address in body_of(server_b, path) for path in LISTS),
+                "and from search, feeds, sitemap and API",
+            )
 
             shell = Release.objects.create(
                 title="Two servers: taken down from a shell", slug="two-servers-shell",
