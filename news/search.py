@@ -77,28 +77,22 @@ def parsed_query(placeholder):
     return " || ".join(f"websearch_to_tsquery('{config}', {placeholder})" for config in CONFIGS)
 
 
-# The query in ReleaseSearch.most_recent()'s named parameters.
+# The query in ReleaseSearch.most_recent()'s named parameters: as ranked, and as matched (the
+# distinct parses only, whose matches the database estimates better; migration news 0012).
 SEARCHED_WORDS = parsed_query("%(words)s")
+MATCHED_WORDS = "news_search_words(%(words)s)"
 # ReleaseSearch.most_recent(): the most recent live documents matching the words and the
-# filters, ranked in the outer query (ranking before the limit would rank every match) from the
-# rows the inner one read: reading them again by id took twice as long. Raw SQL: the ORM took
-# 3 ms to build and read it, more than PostgreSQL takes to answer. The publishing window is that
-# of Release.objects.live(); the triggers keep the documents of published releases only.
+# filters, found by news_search_most_recent() (migration news 0012), which chooses how from the
+# number of matches the database expects, and ranked here. Raw SQL: the ORM took 3 ms to build
+# and read it, more than PostgreSQL takes to answer. The publishing window is that of
+# Release.objects.live(); the triggers keep the documents of published releases only.
 MOST_RECENT_SQL = f"""
 SELECT release_id, publish_at, ts_rank(document, {SEARCHED_WORDS}), filters
-FROM (
-    SELECT release_id, publish_at, document, filters FROM news_searchdocument
-    WHERE document @@ ({{matching}})
-      AND publish_at <= %(now)s AND (unpublish_at IS NULL OR unpublish_at > %(now)s)
-      {{window}}
-    ORDER BY publish_at DESC, release_id DESC
-    LIMIT %(limit)s
-) recent
+FROM news_search_most_recent(({{matching}}), %(now)s, %(start)s, %(end)s, %(limit)s)
 """
 # Filter values are exact tokens of the documents, all required, e.g. 'kind:news' & 'tag:health':
 # cast, not parsed, so that no dictionary changes them.
-WITH_TOKENS = f"({SEARCHED_WORDS}) && %(tokens)s::tsquery"
-CALENDAR_WINDOW = "AND publish_at >= %(start)s AND publish_at < %(end)s"
+WITH_TOKENS = f"{MATCHED_WORDS} && %(tokens)s::tsquery"
 
 # ReleaseSearch.results(): the snippet, ts_headline over the summary and the start of the body
 # without its tags, in the release's language. Over whole bodies it took a third of a search's
@@ -186,17 +180,17 @@ class ReleaseSearch:
         tokens = [f"{name}:{value}" for name, value in active.items() if name in TOKEN_FILTERS]
         zone = timezone.get_current_timezone()
         params = {"words": self.searched, "now": timezone.now(), "limit": CANDIDATES}
-        matching, window = SEARCHED_WORDS, ""
+        params["start"], params["end"] = None, None
+        matching = MATCHED_WORDS
         if tokens:
             matching = WITH_TOKENS
             quoted = ("'{}'".format(token.replace("'", "''")) for token in tokens)
             params["tokens"] = " & ".join(quoted)
         if "year" in active:
-            window = CALENDAR_WINDOW
             params["start"], params["end"] = calendar_window(
                 active["year"], active.get("month"), zone
             )
-        sql = MOST_RECENT_SQL.format(matching=matching, window=window)
+        sql = MOST_RECENT_SQL.format(matching=matching)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
