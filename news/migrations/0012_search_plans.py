@@ -2,8 +2,9 @@ from django.db import migrations
 
 from iomsite.postgresql import run_on_postgresql
 
-# news_search_most_recent(): the `wanted` most recent live documents that match `words`, in the
-# calendar window [after, before) when given, each with its document and filter tokens.
+# news_search_most_recent(): the `wanted` most recent documents live at `moment` (any document
+# without it) that match `words`, in the calendar window [after, before) when given, each with
+# its document and filter tokens.
 #
 # Two ways to find them, and their costs differ a hundredfold with the number of matches:
 # - the text index gives every match at a cost per match (a bitmap of the index, then a row
@@ -22,6 +23,11 @@ from iomsite.postgresql import run_on_postgresql
 # news.search_walk_cost changes it); `walk` is twice what the walk reads for a query with
 # `threshold` matches.
 CREATE_SQL = """
+-- The admin's search reads released releases from the search documents, and drafts (without a
+-- document) from this index: a few per cent of the releases.
+CREATE INDEX news_release_draft_search_idx ON news_release USING gin (search_vector)
+    WHERE status = 'draft' OR publish_at IS NULL;
+
 -- The query parsed in each release language (news.search.SEARCH_CONFIGS), each distinct parse
 -- once: the planner takes 'aid' | 'aid' | 'aid' for three words and expects three times the
 -- matches. Matches the same documents as the parses OR-ed.
@@ -44,7 +50,7 @@ AS $$
 #variable_conflict use_column
 DECLARE
     ratio constant float := coalesce(nullif(current_setting('news.search_walk_cost', true), ''), '1');
-    live constant text := ' publish_at <= $2 AND (unpublish_at IS NULL OR unpublish_at > $2)
+    live constant text := ' ($2 IS NULL OR publish_at <= $2 AND (unpublish_at IS NULL OR unpublish_at > $2))
         AND publish_at >= coalesce($3, ''-infinity'') AND publish_at < coalesce($4, ''infinity'')';
     newest constant text := ' ORDER BY publish_at DESC, release_id DESC';
     documents float := greatest(1, (
@@ -76,7 +82,7 @@ BEGIN
     END IF;
     PERFORM set_config('enable_bitmapscan', 'off', true);
     EXECUTE 'SELECT publish_at, release_id FROM news_searchdocument
-        WHERE publish_at <= $1 AND publish_at >= coalesce($2, ''-infinity'')
+        WHERE publish_at <= coalesce($1, ''infinity'') AND publish_at >= coalesce($2, ''-infinity'')
             AND publish_at < coalesce($3, ''infinity'')' || newest || ' OFFSET $4 LIMIT 1'
         USING moment, after, before, walk INTO boundary;
     RETURN QUERY EXECUTE 'SELECT release_id, publish_at, document, filters
@@ -100,6 +106,7 @@ $$;
 """
 
 DROP_SQL = """
+DROP INDEX news_release_draft_search_idx;
 DROP FUNCTION news_search_words(text);
 DROP FUNCTION news_search_most_recent(tsquery, timestamptz, timestamptz, timestamptz, integer);
 """
