@@ -196,7 +196,7 @@ class ReleaseAdmin(PreviewMixin, PublishableAdmin):
     ]
 
     def get_search_results(self, request, queryset, search_term):
-        if editor_prefixes(search_term) is None:
+        if not search_term.strip() or editor_prefixes(search_term) is None:
             return super().get_search_results(request, queryset, search_term)
         return editor_search(queryset, search_term), False
 
