@@ -2,6 +2,12 @@
 
     .venv/bin/python bench/search_speed.py [--database-url URL] [--seed S] [--per-kind 30]
         [--http] [--json]
+    .venv/bin/python bench/search_speed.py --sizes 10000,100000,1000000 [--http] [--rebuild]
+
+With --sizes (`make bench-search`), for each number of releases: a database built with
+generate_content (unless it holds that many already, or BENCH_SEARCH_DATABASES names it, e.g.
+"10000=postgres://...,100000=postgres://..."; otherwise iomsite_bench_search_<releases>), the
+same draw and timings, then a table of every size in var/bench/search.txt and .json.
 
 The database must hold synthetic content (`manage.py generate_content`). The queries are drawn
 at random (the seed is printed; --seed repeats a draw) from the database's own words: words of
@@ -39,7 +45,9 @@ from bench.servers import FORWARDED, Gunicorn, production_env  # noqa: E402
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/iomsite_bench"
 )
+SIZED_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/iomsite_bench_search_{releases}"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+REPORT_DIR = Path(__file__).resolve().parent.parent / "var" / "bench"
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 # Bands of matches: (kind, fewest, most).
 BANDS = [
@@ -182,29 +190,46 @@ class Draw:
         return word[:at] + word[at + 1] + word[at] + word[at + 2 :]
 
 
+class DatabaseTime:
+    """Queries run and the time spent in them, as an execute_wrapper."""
+
+    def __init__(self):
+        self.queries, self.ms = 0, 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries += 1
+            self.ms += (time.perf_counter() - started) * 1000
+
+
 def in_process(planned):
-    """{kind: [ms]} and {kind: set of query counts}, each query asked once, first time."""
+    """{kind: [ms]}, {kind: [ms in the database]} and {kind: set of query counts}, each query
+    asked once, the first time."""
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     client = Client()
     for _ in range(3):  # this process and the database's buffers, warm as a running site
         client.get("/search/", WARM_UP, secure=True)
-    times, counts = {}, {}
+    times, database, counts = {}, {}, {}
     for kind, params in planned:
         cache.clear()
         client.get("/search/", WARM_UP, secure=True)
-        with CaptureQueriesContext(connection) as queries:
+        spent = DatabaseTime()
+        with connection.execute_wrapper(spent):
             started = time.perf_counter()
             response = client.get("/search/", params, secure=True)
             elapsed = (time.perf_counter() - started) * 1000
         if response.status_code != 200:
             raise SystemExit(f"{params} answered {response.status_code}")
         times.setdefault(kind, []).append(elapsed)
-        counts.setdefault(kind, set()).add(len(queries))
-    return times, counts
+        database.setdefault(kind, []).append(spent.ms)
+        counts.setdefault(kind, set()).add(spent.queries)
+    return times, database, counts
 
 
 def over_http(planned, database_url):
@@ -261,11 +286,12 @@ def measure(database_url, seed, per_kind, http):
     os.environ.pop("REDIS_URL", None)
     django.setup()
     planned = Draw(seed, per_kind).draw()
-    times, counts = in_process(planned)
+    times, database, counts = in_process(planned)
     result = {
         "seed": seed,
         "queries": [[kind, params] for kind, params in planned],
         "in_process": summary(times),
+        "database": summary(database),
         "query_counts": {kind: sorted(values) for kind, values in counts.items()},
     }
     if http:
@@ -279,17 +305,18 @@ def report(result):
     lines = [
         f"seed {result['seed']}: {len(result['queries'])} queries, each asked once "
         f"(load average {', '.join(f'{v:.2f}' for v in os.getloadavg())})",
-        f"{'kind':16} {'n':>3} {'p50 ms':>8} {'p99 ms':>8}  queries"
-        + (f" | {'HTTP p50':>8} {'p99':>8}" if "http" in result else ""),
+        "ms: in process, the whole request and its database queries; over HTTP, the request",
+        f"{'kind':16} {'n':>3} {'p50':>7} {'p99':>7} | {'database':>8} {'p99':>7}  queries"
+        + (f" | {'HTTP p50':>8} {'p99':>7}" if "http" in result else ""),
     ]
     for kind, times in result["in_process"].items():
         counts = "/".join(map(str, result["query_counts"].get(kind, [])))
-        line = (
-            f"{kind:16} {times['n']:>3} {times['p50_ms']:8.1f} {times['p99_ms']:8.1f}  {counts:7}"
-        )
+        database = result["database"][kind]
+        line = f"{kind:16} {times['n']:>3} {times['p50_ms']:7.1f} {times['p99_ms']:7.1f}"
+        line += f" | {database['p50_ms']:8.1f} {database['p99_ms']:7.1f}  {counts:7}"
         if "http" in result:
             http = result["http"][kind]
-            line += f" | {http['p50_ms']:8.1f} {http['p99_ms']:8.1f}"
+            line += f" | {http['p50_ms']:8.1f} {http['p99_ms']:7.1f}"
         lines.append(line)
     if "http" in result:
         cached = result["http_cached"]
@@ -300,15 +327,114 @@ def report(result):
     return "\n".join(lines)
 
 
+def sized_databases():
+    """{releases: database URL} named by BENCH_SEARCH_DATABASES."""
+    named = os.environ.get("BENCH_SEARCH_DATABASES", "")
+    pairs = (item.split("=", 1) for item in named.split(",") if item)
+    return {int(releases): url for releases, url in pairs}
+
+
+def releases_in(database_url):
+    """Synthetic releases in the database, None when it does not exist; its size in MB."""
+    import psycopg2
+
+    try:
+        connection = psycopg2.connect(database_url)
+    except psycopg2.OperationalError:
+        return None, 0
+    with connection, connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM news_release WHERE slug LIKE 'synthetic-%%'")
+        releases = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_database_size(current_database())")
+        size = cursor.fetchone()[0]
+    connection.close()
+    return releases, round(size / 2**20)
+
+
+def by_size(sizes, args):
+    """Each size measured in its own process, built first where needed; the table of all."""
+    import subprocess
+
+    from bench.run import rebuild_database
+    from bench.servers import PYTHON
+
+    named = sized_databases()
+    results = {}
+    for releases in sizes:
+        url = named.get(releases, SIZED_DATABASE_URL.format(releases=releases))
+        saved = REPORT_DIR / f"search-{releases}.json"
+        build = json.loads(saved.read_text()).get("build") if saved.exists() else None
+        if args.rebuild or releases_in(url)[0] != releases:
+            build = rebuild_database(production_env(url), url, releases)
+        command = [
+            PYTHON, __file__, "--database-url", url, "--seed", str(args.seed),
+            "--per-kind", str(args.per_kind), "--json", *(["--http"] * args.http),
+        ]  # fmt: skip
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        print(output.rsplit("\n", 2)[0], flush=True)
+        result = json.loads(output.strip().splitlines()[-1])
+        result.update(releases=releases, build=build, database_mb=releases_in(url)[1])
+        REPORT_DIR.mkdir(parents=True, exist_ok=True)
+        saved.write_text(json.dumps(result) + "\n")
+        results[releases] = result
+    text = sizes_table(results)
+    (REPORT_DIR / "search.json").write_text(json.dumps(results, indent=1) + "\n")
+    (REPORT_DIR / "search.txt").write_text(text)
+    print(text)
+
+
+def sizes_table(results):
+    """p50/p99 per kind (rows) at each size (columns): the request in process, its database
+    queries, the request over HTTP."""
+    sizes = list(results)
+    groups = [("in process", "in_process"), ("database", "database"), ("over HTTP", "http")]
+    groups = [(title, key) for title, key in groups if all(key in r for r in results.values())]
+    width = 14 * len(sizes)
+    lines = [
+        f"search asked for the first time, seed {next(iter(results.values()))['seed']}: "
+        "p50/p99 ms, by kind of query and number of releases",
+        " " * 16 + "".join(f" |{title:>{width}}" for title, _ in groups),
+        f"{'kind':16}" + f" |{''.join(f'{size:>14,}' for size in sizes)}" * len(groups),
+    ]
+    for kind in [*KINDS, "all"]:
+        line = f"{kind:16}"
+        for _, key in groups:
+            line += " |" + "".join(f"{cell_text(results[s][key].get(kind)):>14}" for s in sizes)
+        lines.append(line)
+    lines.append(
+        "database: "
+        + ", ".join(
+            f"{size:,} releases {results[size]['database_mb']:,} MB"
+            + (
+                f" (built in {results[size]['build']['seconds']:,.0f} s, "
+                f"{results[size]['build']['releases_per_second']}/s)"
+                if results[size].get("build")
+                else ""
+            )
+            for size in sizes
+        )
+    )
+    return "\n".join(lines) + "\n"
+
+
+def cell_text(cell):
+    return f"{cell['p50_ms']:.1f}/{cell['p99_ms']:.0f}" if cell else "-"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=DATABASE_URL)
+    parser.add_argument("--sizes", help="Numbers of releases, e.g. 10000,100000.")
+    parser.add_argument("--rebuild", action="store_true", help="With --sizes: build anew.")
     parser.add_argument("--seed", type=int, default=random.SystemRandom().randrange(10**6))
     parser.add_argument("--per-kind", type=int, default=30)
     parser.add_argument("--http", action="store_true", help="Also over HTTP, with gunicorn.")
     parser.add_argument("--json", action="store_true", help="Also print the result as JSON.")
     args = parser.parse_args()
     print(f"seed {args.seed}", flush=True)
+    if args.sizes:
+        by_size([int(size) for size in args.sizes.split(",")], args)
+        return
     result = measure(args.database_url, args.seed, args.per_kind, args.http)
     print(report(result))
     if args.json:
