@@ -356,12 +356,13 @@ def by_size(sizes, args):
     import subprocess
 
     from bench.run import rebuild_database
-    from bench.servers import PYTHON
+    from bench.servers import PYTHON, manage
 
     named = sized_databases()
     results = {}
     for releases in sizes:
         url = named.get(releases, SIZED_DATABASE_URL.format(releases=releases))
+        manage(production_env(url), "collectstatic", "--noinput", "-v", "0")
         saved = REPORT_DIR / f"search-{releases}.json"
         build = json.loads(saved.read_text()).get("build") if saved.exists() else None
         if args.rebuild or releases_in(url)[0] != releases:

@@ -137,12 +137,12 @@ class ReleaseSearch:
     """How releases are searched for one query.
 
     The most recent matches under the filters are found first, with their scores and filter
-    values: asked for by the hundred, the planner walks the search documents in publishing
-    order for a common word and stops early, and reads the text index for a rare word or a
-    filter (whose values are tokens in the same index). Ranking, the total and the facets are
-    then worked out from those rows. On PostgreSQL a short query that no release matches word
-    for word is taken as a typo: each of its words is then searched as the title word closest
-    to it (trigrams over the few thousand title words, not over every title).
+    values: the database walks the search documents in publishing order when it expects many
+    matches and stops early, and reads the text index when it expects few, with a filter too
+    (its values are tokens in the same index). Ranking, the total and the facets are then
+    worked out from those rows. On PostgreSQL a short query that no release matches word for
+    word is taken as a typo: each of its words is then searched as the title word closest to
+    it (trigrams over the title words, not over every title).
     """
 
     WORDS, FULL_TEXT, SIMILAR_WORDS = "words", "full text", "similar words"
@@ -237,8 +237,8 @@ class ReleaseSearch:
 # "vacc camp" finds "Vaccination campaign", through the text indexes, or whose slug it is: the
 # EDITOR_MATCHES most recent published ones (the search documents, scheduled and expired
 # included) and the EDITOR_MATCHES newest drafts (their own vector, in an index of drafts:
-# migration news 0012). More would not make an editor's list better, and the admin reads the
-# list four times (the page, its count, the first and last dates, the years).
+# migration news 0012). More would not make an editor's list better, and each id found is read
+# again by the list, its count and its years.
 EDITOR_MATCHES = 500
 PREFIXES = " || ".join(f"to_tsquery('{config}', %s)" for config in CONFIGS)
 EDITOR_MATCHES_SQL = f"""
