@@ -19,9 +19,10 @@ release, French and Spanish words.
 In process (Django's test client, page cache off): before each query the shared cache is
 cleared and another search is asked, untimed, so the menu, the filters' names, the countries
 and contacts are kept, as on a site between two edits, and nothing of the query itself. With
---http, the same queries over HTTP, each once, against gunicorn with production settings and
-the page cache on (bench/servers.py), timed by the client; then each again, from the cache:
-what the network and the server add to any page.
+--http, as many other queries of the same kinds (drawn with the seed plus one), each once,
+over HTTP against gunicorn with production settings and the page cache on
+(bench/servers.py), timed by the client; then each again, from the cache: what the network
+and the server add to any page.
 """
 
 import argparse
@@ -286,6 +287,8 @@ def measure(database_url, seed, per_kind, http):
     os.environ.pop("REDIS_URL", None)
     django.setup()
     planned = Draw(seed, per_kind).draw()
+    # Over HTTP, other queries of the same kinds: none of them asked in process before.
+    asked_over_http = Draw(seed + 1, per_kind).draw() if http else []
     times, database, counts = in_process(planned)
     result = {
         "seed": seed,
@@ -295,7 +298,7 @@ def measure(database_url, seed, per_kind, http):
         "query_counts": {kind: sorted(values) for kind, values in counts.items()},
     }
     if http:
-        first, again = over_http(planned, database_url)
+        first, again = over_http(asked_over_http, database_url)
         result["http"] = summary(first)
         result["http_cached"] = summary(again)["all"]
     return result
