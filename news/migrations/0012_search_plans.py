@@ -27,13 +27,13 @@ CREATE_SQL = """
 CREATE INDEX news_release_draft_search_idx ON news_release USING gin (search_vector)
     WHERE status = 'draft' OR publish_at IS NULL;
 
--- The query parsed in each release language (news.search.SEARCH_CONFIGS), each distinct parse
--- once: the planner takes 'aid' | 'aid' | 'aid' for three words and expects three times the
--- matches. Matches the same documents as the parses OR-ed.
 -- Dates finer than the default hundredth: the slices read from them hold a thousandth.
 ALTER TABLE news_searchdocument ALTER publish_at SET STATISTICS 1000;
 ANALYZE news_searchdocument;
 
+-- The query parsed in each release language (news.search.SEARCH_CONFIGS), each distinct parse
+-- once: the planner takes 'aid' | 'aid' | 'aid' for three words and expects three times the
+-- matches. Matches the same documents as the parses OR-ed.
 CREATE FUNCTION news_search_words(query text) RETURNS tsquery LANGUAGE sql STABLE AS $$
     SELECT coalesce(string_agg(DISTINCT '(' || parsed::text || ')', ' | ')::tsquery, '')
     FROM unnest(ARRAY[
