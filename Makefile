@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint bench serve clean
+.PHONY: run test setup lint bench bench-search serve clean
 
 # `make run` is for this machine: debug on unless the environment says otherwise.
 run: export DJANGO_DEBUG ?= 1
@@ -34,6 +34,11 @@ serve: setup
 # Not part of `make test`: minutes at the default 100,000 releases (BENCH_RELEASES=10000 is quicker).
 bench: setup
 	$(PY) bench/run.py
+
+# Search asked for the first time, by how many releases a query matches, at each size of
+# BENCH_SEARCH_SIZES (builds the databases it lacks: a million releases take about an hour).
+bench-search: setup
+	$(PY) bench/search_speed.py --http --sizes $${BENCH_SEARCH_SIZES:-10000,100000}
 
 setup: $(STAMP)
 

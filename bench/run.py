@@ -16,11 +16,12 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.search_speed import search_paths  # noqa: E402
+from bench.search_speed import report as search_report  # noqa: E402
 from bench.servers import (  # noqa: E402
     FORWARDED,
     PYTHON,
@@ -61,30 +62,33 @@ def log(message):
     print(f"[bench {datetime.now(UTC):%H:%M:%S}] {message}", flush=True)
 
 
-def rebuild_database(env):
-    recreate_database(DATABASE_URL)
+def rebuild_database(env, database_url=DATABASE_URL, releases=RELEASES):
+    recreate_database(database_url)
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "load_demo", "-v", "0")
-    log(f"generate_content --releases {RELEASES}")
+    log(f"generate_content --releases {releases}")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    manage(env, "generate_content", "--releases", str(RELEASES), "--seed", "1")
+    manage(env, "generate_content", "--releases", str(releases), "--seed", "1")
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     # CPU seconds of the command itself: on a shared machine, wall time includes waiting.
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    connection = psycopg2.connect(DATABASE_URL)
+    connection = psycopg2.connect(database_url)
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")  # as autovacuum would, for index-only scans
+        cursor.execute("SELECT pg_database_size(current_database())")
+        size = cursor.fetchone()[0]
     connection.close()
     return {
-        "releases": RELEASES,
+        "releases": releases,
         "seconds": round(seconds, 1),
-        "releases_per_second": round(RELEASES / seconds),
+        "releases_per_second": round(releases / seconds),
         "cpu_seconds": round(cpu, 1),
-        "releases_per_cpu_second": round(RELEASES / cpu),
+        "releases_per_cpu_second": round(releases / cpu),
         "peak_rss_mb": round(after.ru_maxrss / 1024),
+        "database_mb": round(size / 2**20),
     }
 
 
@@ -101,7 +105,6 @@ def pick_addresses():
             "ON rc.country_id = c.id GROUP BY c.slug ORDER BY count(*) DESC, c.slug LIMIT 1"
         )
         country = cursor.fetchone()[0]
-    write_search_paths(country)
     return {
         "home": "/",
         "newsroom page 1": "/news/",
@@ -113,9 +116,10 @@ def pick_addresses():
     }
 
 
-def write_search_paths(country):
+def write_search_paths(queries):
+    """The drawn queries as addresses, one a line, for wrk (bench/search.lua)."""
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
-    SEARCH_PATHS.write_text("\n".join(search_paths(country)) + "\n")
+    SEARCH_PATHS.write_text("".join(f"/search/?{urlencode(params)}\n" for _, params in queries))
 
 
 def wrk(url, script_args=()):
@@ -174,12 +178,14 @@ def query_counts(env, addresses):
     return {name: by_url[path] for name, path in addresses.items()}
 
 
-def search_speed():
-    """bench/search_speed.py's summary: every planned search timed in process the first time
-    it is asked, the rest of the site warm as between two edits."""
+def search_speed(database_url=DATABASE_URL):
+    """bench/search_speed.py's result: queries drawn from the database's words, each timed the
+    first time it is asked, in process (the rest of the site warm as between two edits) and
+    over HTTP. BENCH_SEARCH_SEED repeats a draw."""
+    seed = os.environ.get("BENCH_SEARCH_SEED")
     output = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "search_speed.py"), "--rounds", "5", "--json",
-         "--database-url", DATABASE_URL],
+        [PYTHON, str(ROOT / "bench" / "search_speed.py"), "--json", "--http",
+         "--database-url", database_url, *(["--seed", seed] if seed else [])],
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     return json.loads(output.strip().splitlines()[-1])
@@ -236,16 +242,11 @@ def table(report):
                 f"{100 * result['rps'] / around[mode]:>5.1f}% {result['p99_ms']:>7}  "
                 f"({with_layer['rps']:.1f}, {100 * with_layer['rps'] / around[full]:.1f}%)"
             )
-    cold = report["search_first_asked"]
-    lines.append(
-        f"search asked for the first time (bench/search_speed.py, in process): p50 "
-        f"{cold['all']['p50_ms']} ms, p99 {cold['all']['p99_ms']} ms; by kind: "
-        + ", ".join(
-            f"{kind} {times['p50_ms']}/{times['p99_ms']}"
-            for kind, times in cold.items()
-            if kind != "all"
-        )
-    )
+    lines += [
+        "",
+        "search asked for the first time (bench/search_speed.py):",
+        search_report(report["search_first_asked"]),
+    ]
     if report.get("generate"):
         generate = report["generate"]
         lines.append(
@@ -270,6 +271,7 @@ def main():
     report["addresses"] = addresses
     report["queries"] = query_counts(env, addresses)
     report["search_first_asked"] = search_speed()
+    write_search_paths(report["search_first_asked"]["queries"])
     with psycopg2.connect(DATABASE_URL) as connection, connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM news_release WHERE status = 'published'")
         report["releases_live"] = cursor.fetchone()[0]

@@ -17,6 +17,7 @@ from pages.preview import PreviewMixin
 from pages.publishing import State
 
 from .models import EMBARGO_LINK_LIFETIME, EmbargoLink, Release, ReleaseContact
+from .search import editor_prefixes, editor_search
 from .tagging import CheckedTagField
 from .views import render_release
 
@@ -193,6 +194,19 @@ class ReleaseAdmin(PreviewMixin, PublishableAdmin):
         (_("Language and placement"), {"fields": ["language", "translation_of", "featured"]}),
         PublishableAdmin.history_fieldset,
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip() or editor_prefixes(search_term) is None:
+            return super().get_search_results(request, queryset, search_term)
+        return editor_search(queryset, search_term), False
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if changelist.query and editor_prefixes(changelist.query) is not None:
+            # Its first and last dates read releases in date order until they met the found
+            # ones, most of the table when they are the most recent.
+            changelist.date_hierarchy = None
+        return changelist
 
     def get_urls(self):
         return [

@@ -77,28 +77,22 @@ def parsed_query(placeholder):
     return " || ".join(f"websearch_to_tsquery('{config}', {placeholder})" for config in CONFIGS)
 
 
-# The query in ReleaseSearch.most_recent()'s named parameters.
+# The query in ReleaseSearch.most_recent()'s named parameters: as ranked, and as matched (the
+# distinct parses only, whose matches the database estimates better; migration news 0012).
 SEARCHED_WORDS = parsed_query("%(words)s")
+MATCHED_WORDS = "news_search_words(%(words)s)"
 # ReleaseSearch.most_recent(): the most recent live documents matching the words and the
-# filters, ranked in the outer query (ranking before the limit would rank every match) from the
-# rows the inner one read: reading them again by id took twice as long. Raw SQL: the ORM took
-# 3 ms to build and read it, more than PostgreSQL takes to answer. The publishing window is that
-# of Release.objects.live(); the triggers keep the documents of published releases only.
+# filters, found by news_search_most_recent() (migration news 0012), which chooses how from the
+# number of matches the database expects, and ranked here. Raw SQL: the ORM took 3 ms to build
+# and read it, more than PostgreSQL takes to answer. The publishing window is that of
+# Release.objects.live(); the triggers keep the documents of published releases only.
 MOST_RECENT_SQL = f"""
 SELECT release_id, publish_at, ts_rank(document, {SEARCHED_WORDS}), filters
-FROM (
-    SELECT release_id, publish_at, document, filters FROM news_searchdocument
-    WHERE document @@ ({{matching}})
-      AND publish_at <= %(now)s AND (unpublish_at IS NULL OR unpublish_at > %(now)s)
-      {{window}}
-    ORDER BY publish_at DESC, release_id DESC
-    LIMIT %(limit)s
-) recent
+FROM news_search_most_recent(({{matching}}), %(now)s, %(start)s, %(end)s, %(limit)s)
 """
 # Filter values are exact tokens of the documents, all required, e.g. 'kind:news' & 'tag:health':
 # cast, not parsed, so that no dictionary changes them.
-WITH_TOKENS = f"({SEARCHED_WORDS}) && %(tokens)s::tsquery"
-CALENDAR_WINDOW = "AND publish_at >= %(start)s AND publish_at < %(end)s"
+WITH_TOKENS = f"{MATCHED_WORDS} && %(tokens)s::tsquery"
 
 # ReleaseSearch.results(): the snippet, ts_headline over the summary and the start of the body
 # without its tags, in the release's language. Over whole bodies it took a third of a search's
@@ -143,12 +137,12 @@ class ReleaseSearch:
     """How releases are searched for one query.
 
     The most recent matches under the filters are found first, with their scores and filter
-    values: asked for by the hundred, the planner walks the search documents in publishing
-    order for a common word and stops early, and reads the text index for a rare word or a
-    filter (whose values are tokens in the same index). Ranking, the total and the facets are
-    then worked out from those rows. On PostgreSQL a short query that no release matches word
-    for word is taken as a typo: each of its words is then searched as the title word closest
-    to it (trigrams over the few thousand title words, not over every title).
+    values: the database walks the search documents in publishing order when it expects many
+    matches and stops early, and reads the text index when it expects few, with a filter too
+    (its values are tokens in the same index). Ranking, the total and the facets are then
+    worked out from those rows. On PostgreSQL a short query that no release matches word for
+    word is taken as a typo: each of its words is then searched as the title word closest to
+    it (trigrams over the title words, not over every title).
     """
 
     WORDS, FULL_TEXT, SIMILAR_WORDS = "words", "full text", "similar words"
@@ -186,17 +180,17 @@ class ReleaseSearch:
         tokens = [f"{name}:{value}" for name, value in active.items() if name in TOKEN_FILTERS]
         zone = timezone.get_current_timezone()
         params = {"words": self.searched, "now": timezone.now(), "limit": CANDIDATES}
-        matching, window = SEARCHED_WORDS, ""
+        params["start"], params["end"] = None, None
+        matching = MATCHED_WORDS
         if tokens:
             matching = WITH_TOKENS
             quoted = ("'{}'".format(token.replace("'", "''")) for token in tokens)
             params["tokens"] = " & ".join(quoted)
         if "year" in active:
-            window = CALENDAR_WINDOW
             params["start"], params["end"] = calendar_window(
                 active["year"], active.get("month"), zone
             )
-        sql = MOST_RECENT_SQL.format(matching=matching, window=window)
+        sql = MOST_RECENT_SQL.format(matching=matching)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -237,6 +231,48 @@ class ReleaseSearch:
             releases = releases.annotate(headline=snippet)
         by_id = {release.pk: release for release in releases}
         return [by_id[pk] for pk in ids if pk in by_id]
+
+
+# The admin's search: the releases holding a word that starts with each word typed, e.g.
+# "vacc camp" finds "Vaccination campaign", through the text indexes, or whose slug it is: the
+# EDITOR_MATCHES most recent published ones (the search documents, scheduled and expired
+# included) and the EDITOR_MATCHES newest drafts (their own vector, in an index of drafts:
+# migration news 0012). More would not make an editor's list better, and each id found is read
+# again by the list, its count and its years.
+EDITOR_MATCHES = 500
+PREFIXES = " || ".join(f"to_tsquery('{config}', %s)" for config in CONFIGS)
+EDITOR_MATCHES_SQL = f"""
+SELECT release_id FROM news_search_most_recent(({PREFIXES}), NULL, NULL, NULL, {EDITOR_MATCHES})
+UNION ALL
+(SELECT id FROM news_release
+WHERE (status = 'draft' OR publish_at IS NULL) AND search_vector @@ ({PREFIXES})
+ORDER BY id DESC LIMIT {EDITOR_MATCHES})
+UNION ALL
+SELECT id FROM news_release WHERE slug = %s
+"""
+WORD = re.compile(r"\w+")
+
+
+def editor_prefixes(term):
+    """The admin's search for `term` as a text query, e.g. "'vacc':* & 'camp':*" ("" without
+    a word); None on SQLite, whose admin looks for the term in titles, summaries and slugs."""
+    if not uses_full_text():
+        return None
+    words = WORD.findall(clean_query(term).lower())
+    return " & ".join(f"'{word}':*" for word in words)  # letters, digits and _ only
+
+
+def editor_search(releases, term):
+    """`releases` narrowed to those the admin's search box finds for `term`: with
+    editor_prefixes() only."""
+    prefixes = editor_prefixes(term)
+    if not prefixes:
+        return releases.none()
+    params = [prefixes] * (2 * len(CONFIGS)) + [term.strip()]
+    with connection.cursor() as cursor:  # once: the list, its count and dates all read them
+        cursor.execute(EDITOR_MATCHES_SQL, params)
+        ids = [release_id for (release_id,) in cursor]
+    return releases.filter(pk__in=ids)
 
 
 def calendar_window(year, month, zone):

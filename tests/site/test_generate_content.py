@@ -1,3 +1,6 @@
+import re
+from collections import Counter
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -93,3 +96,18 @@ def test_every_live_release_is_searchable_by_its_words_and_filters(client):
         assert release.get_absolute_url() in response.content.decode()
         tokens = SearchDocument.objects.get(pk=release.pk).filters.split()
         assert {f"kind:{release.kind}", f"country:{country.slug}", "tag:synthetic"} <= set(tokens)
+
+
+def test_words_follow_zipf_law_with_a_long_tail_in_each_language():
+    generate(releases=150, images=0)
+    counts = {}
+    for release in Release.objects.all():
+        text = f"{release.title} {release.summary} {release.body}".lower()
+        for word in re.findall(r"[^\W\d_]+", text):
+            counts.setdefault(release.language, Counter())[word] += 1
+    english = counts["en"]
+    ranked = [count for _, count in english.most_common()]
+    assert ranked[0] > 5 * ranked[9] > 5 * ranked[99]  # about 1/rank
+    assert sum(1 for count in ranked if count == 1) > len(ranked) / 2  # most words are rare
+    assert "frontières" in counts["fr"] and "migración" in counts["es"]
+    assert not {"frontières", "migración"} & set(english)

@@ -51,52 +51,67 @@ KINDS = [
     (Release.Kind.BRIEFING_NOTE, 5),
 ]
 LANGUAGES = [("en", 80), ("fr", 12), ("es", 8)]
-ACTORS = [
-    "IOM", "The UN Migration Agency", "IOM and partners", "The Director General",
-    "IOM and the government", "Humanitarian partners", "IOM and UNHCR", "Local authorities",
-]  # fmt: skip
-VERBS = [
-    "scales up", "launches", "welcomes", "expands", "calls for", "strengthens", "supports",
-    "delivers", "renews", "opens", "completes", "announces",
-]  # fmt: skip
-OBJECTS = [
-    "emergency assistance", "a new resettlement programme", "support for displaced families",
-    "health services for migrants", "safe return of stranded migrants", "a regional dialogue",
-    "shelter repairs after floods", "training for border officials", "cash assistance",
-    "a data portal on displacement", "mental health support", "water and sanitation",
-    "a skills partnership", "protection for victims of trafficking", "a climate action plan",
-]  # fmt: skip
-OCCASIONS = [
-    "as needs grow", "ahead of the rainy season", "after the earthquake", "amid rising arrivals",
-    "on International Migrants Day", "with new funding", "for the coming year",
-    "in the border region", "as the crisis enters its second year", "with local partners",
-]  # fmt: skip
-SENTENCE_OPENINGS = [
-    "Over the past months", "According to the latest figures", "Working with local partners",
-    "Since the start of the year", "In the most affected districts", "With support from donors",
-    "Across the region", "At the request of the authorities", "In close coordination",
-]  # fmt: skip
-SENTENCE_MIDDLES = [
-    "teams have reached {n:,} people", "more than {n:,} families received help",
-    "{n:,} migrants were assisted", "mobile clinics provided {n:,} consultations",
-    "{n:,} shelters were repaired", "{n:,} children returned to school",
-    "{n:,} people were registered", "{n:,} hygiene kits were distributed",
-]  # fmt: skip
-SENTENCE_ENDINGS = [
-    "with priority given to the most vulnerable.", "in the hardest-to-reach areas.",
-    "and needs remain high.", "while funding gaps persist.", "despite difficult access.",
-    "thanks to community volunteers.", "in line with national plans.",
-    "and more is planned for next month.",
-]  # fmt: skip
-QUOTES = [
-    "“Every person on the move deserves safety and dignity,” said the Chief of Mission.",
-    "“We cannot do this alone; partnerships make the difference,” said the coordinator.",
-    "“Communities have shown remarkable resilience,” said the head of the sub-office.",
-    "“Data helps us reach those most in need, faster,” said the programme manager.",
-]  # fmt: skip
+# The text: words drawn by Zipf's law, the n-th most frequent word about 1/n as often as the
+# first, as in real archives, where a few words are in most releases and most words in few.
+# Each language ranks its common words first, then words made of its syllables, as many as a
+# real archive's vocabulary grows with its size: rare words exist at 10,000 releases as at a
+# million. Place and person names are drawn the same way. The organization's own words come
+# first: they are in nearly every release, as in its real archive.
+COMMON_WORDS = {
+    "en": """migrants assistance families the of and to in a for on with by is that as from
+    at are has have will be migration people displaced support health communities
+    government partners response emergency humanitarian children women return border
+    displacement protection shelter programme country region local national water food
+    services funding data workers labour climate floods drought crisis camps host refugees
+    international organization director general mission office staff teams access safe
+    regular pathways integration dialogue training officials capacity reintegration
+    trafficking victims health care clinics vaccination disease outbreak cholera rainy
+    season earthquake storm cyclone recovery livelihoods cash transfers remittances
+    diaspora youth skills employment policy governance cooperation plan appeal donors
+    million thousand year month week new first last more most many other""".split(),
+    "fr": """le la les de des du et en un une pour sur avec par dans est sont a ont au aux
+    migrants migration personnes déplacées familles assistance soutien santé communautés
+    gouvernement partenaires réponse urgence humanitaire enfants femmes retour frontière
+    frontières déplacement protection abri programme pays région local national eau
+    nourriture services financement travailleurs climat inondations sécheresse crise
+    camps réfugiés organisation internationale directeur mission bureau équipes accès
+    dialogue formation réintégration traite victimes soins vaccination maladie choléra
+    saison séisme reconstruction moyens subsistance transferts jeunes emploi politique
+    coopération plan appel donateurs million mille année mois nouveau premier""".split(),
+    "es": """el la los las de del y en un una para con por es son ha han al se que
+    migrantes migración personas desplazadas familias asistencia apoyo salud comunidades
+    gobierno socios respuesta emergencia humanitaria niños mujeres retorno frontera
+    fronteras desplazamiento protección refugio programa país región local nacional agua
+    alimentos servicios financiación trabajadores clima inundaciones sequía crisis
+    campamentos refugiados organización internacional director misión oficina equipos
+    acceso diálogo capacitación reintegración trata víctimas atención vacunación
+    enfermedad cólera temporada terremoto recuperación medios vida transferencias
+    jóvenes empleo política cooperación plan llamamiento donantes millón mil año mes""".split(),
+}
+SYLLABLES = {
+    "en": "ba be bi bo da de di do fa fe fi ga go ha he ka ke ki ko la le li lo lu ma me mi "
+    "mo mu na ne ni no pa pe pi po ra re ri ro ru sa se si so ta te ti to tu va ve vi wa "
+    "wi ya zo",
+    "fr": "ba be bi bo ca ce ci co da de di do fa fe fi ga ge gi la le li lo lu ma me mi mo "
+    "na ne ni no pa pe pi po ra re ri ro sa se si so ta te ti to va ve vi vo cha che chi "
+    "ou eau",
+    "es": "ba be bi bo ca ce ci co da de di do fa fe fi ga ge go ja je jo la le li lo lu "
+    "ma me mi mo na ne ni no pa pe pi po ra re ri ro sa se si so ta te ti to va ve vi ña "
+    "llo rra",
+}
+ENDINGS = {
+    "en": ["", "s", "ed", "ing", "er", "tion", "ment", "ness", "ity", "al"],
+    "fr": ["", "s", "é", "er", "ement", "eur", "ité", "ique", "ais", "tion"],
+    "es": ["", "s", "o", "a", "ado", "ción", "idad", "mente", "ero", "al"],
+}
+# Words per release drawn for each part; each language's vocabulary grows with the archive.
+WORDS_PER_RELEASE_VOCABULARY = 20
+TITLE_WORDS = (4, 9)
+SENTENCE_WORDS = (8, 20)
 FIRST_NAMES = [
     "Amina", "Ellen", "Joe", "Mohammed", "Safa", "Paul", "Yuki", "Olga", "Carlos", "Fatou",
     "Priya", "Jorge", "Leila", "Tomás", "Grace", "Ivan", "Aisha", "Lucas", "Mei", "Kwame",
+    "Nadia", "Omar", "Sofía", "Jean", "Marie", "Ahmed", "Ana", "Pierre", "Lucía", "Tariq",
 ]  # fmt: skip
 LAST_NAMES = [
     "Wong", "Millman", "Nero", "Ali", "Diallo", "Silva", "Kim", "Petrova", "Mensah", "Haddad",
@@ -115,6 +130,40 @@ IMAGE_COLOURS = [
     ((25, 95, 60), (150, 210, 140)), ((70, 40, 110), (200, 160, 220)),
     ((90, 90, 90), (220, 220, 210)), ((120, 20, 40), (240, 140, 120)),
 ]  # fmt: skip
+
+
+class Vocabulary:
+    """The words of one language by rank, drawn by Zipf's law over `size` ranks: its common
+    words first, then words of two or more of its syllables with one of its endings, shorter
+    ones more frequent. Made on demand, the most frequent kept: there are millions."""
+
+    KEPT = 100_000
+
+    def __init__(self, common, syllables, endings, size, capitalized=False):
+        self.common, self.syllables, self.endings = common, syllables.split(), endings
+        self.size, self.capitalized = size, capitalized
+        self.kept = [self.word(rank) for rank in range(min(size, self.KEPT))]
+
+    def word(self, rank):
+        if rank < len(self.common):
+            return self.common[rank]
+        rank -= len(self.common)
+        rank, ending = divmod(rank, len(self.endings))
+        parts = []
+        rank += len(self.syllables)  # two syllables at least
+        while rank:
+            rank, syllable = divmod(rank, len(self.syllables))
+            parts.append(self.syllables[syllable])
+        word = "".join(parts) + self.endings[ending]
+        return word.capitalize() if self.capitalized else word
+
+    def draw(self, rng, count):
+        """`count` words: rank r with a probability about 1/r (size ** uniform is such a rank)."""
+        words, kept, size, random = [], self.kept, self.size, rng.random
+        for _ in range(count):
+            rank = int(size ** random()) - 1
+            words.append(kept[rank] if rank < len(kept) else self.word(rank))
+        return words
 
 
 def weighted(rng, choices):
@@ -169,7 +218,7 @@ class Command(BaseCommand):
                 f"Synthetic content with seed {seed} exists: use another --seed, or --delete first."
             )
         self.rng = random.Random(seed)
-        self.seed = seed
+        self.seed, self.releases = seed, releases
         self.now = timezone.now().replace(microsecond=0)
         self.countries = list(Country.objects.order_by("code").values_list("pk", "name"))
         if not self.countries:
@@ -319,10 +368,11 @@ class Command(BaseCommand):
         rng = self.rng
         country_id, country_name = rng.choice(self.countries)
         others = {c for c, _ in rng.sample(self.countries, rng.choice((0, 0, 1, 2)))}
-        title = (
-            f"{country_name}: {rng.choice(ACTORS)} {rng.choice(VERBS)} "
-            f"{rng.choice(OBJECTS)} {rng.choice(OCCASIONS)}"
-        )
+        language = weighted(rng, LANGUAGES)
+        words = self.vocabularies[language].draw(rng, rng.randint(*TITLE_WORDS))
+        if rng.random() < 0.3:
+            words.insert(rng.randrange(len(words)), self.place())
+        title = f"{country_name}: {' '.join(words)}"
         publish_at = self.now - timedelta(seconds=rng.randrange(YEARS * 365 * 86400))
         status, unpublish_at = Status.PUBLISHED, None
         roll = rng.random()
@@ -338,10 +388,10 @@ class Command(BaseCommand):
             title=title,
             slug=f"{SLUG_PREFIX}{self.seed}-{n}-{slugify(title)[:80]}",
             dateline_country_id=country_id,
-            summary=f"{self.sentence()} {self.sentence()}",
-            body=self.body(rng.randint(4, 8)),
+            summary=f"{self.sentence(language)} {self.sentence(language)}",
+            body=self.body(rng.randint(4, 8), language),
             image_id=rng.choice(image_ids) if image_ids and rng.random() < 0.4 else None,
-            language=weighted(rng, LANGUAGES),
+            language=language,
             featured=rng.random() < 0.01,
             status=status,
             publish_at=publish_at if status == Status.PUBLISHED else None,
@@ -349,22 +399,50 @@ class Command(BaseCommand):
         )
         return release, {country_id, *others}
 
-    def sentence(self):
-        rng = self.rng
-        middle = rng.choice(SENTENCE_MIDDLES).format(n=rng.randrange(100, 250_000))
-        return f"{rng.choice(SENTENCE_OPENINGS)}, {middle} {rng.choice(SENTENCE_ENDINGS)}"
+    @cached_property
+    def vocabularies(self):
+        size = max(100_000, WORDS_PER_RELEASE_VOCABULARY * self.releases)
+        return {
+            language: Vocabulary(common, SYLLABLES[language], ENDINGS[language], size)
+            for language, common in COMMON_WORDS.items()
+        }
 
     @cached_property
-    def sentences(self):
-        """Bodies are drawn from a few thousand sentences: varied enough, and far cheaper."""
-        return [escape(self.sentence()) for _ in range(5000)]
+    def places(self):
+        """Countries first, then towns: a vocabulary of names."""
+        names = [name for _, name in self.countries]
+        return Vocabulary(names, SYLLABLES["en"], ["", "a", "o", "i", "pur", "ville", "abad"],
+                          max(10_000, self.releases // 10), capitalized=True)  # fmt: skip
 
-    def body(self, paragraphs):
+    @cached_property
+    def surnames(self):
+        return Vocabulary(LAST_NAMES, SYLLABLES["en"], ["", "son", "ez", "ov", "ini", "ou"],
+                          max(5_000, self.releases // 20), capitalized=True)  # fmt: skip
+
+    def place(self):
+        return self.places.draw(self.rng, 1)[0]
+
+    def person(self):
+        return f"{self.rng.choice(FIRST_NAMES)} {self.surnames.draw(self.rng, 1)[0]}"
+
+    def sentence(self, language="en"):
+        rng = self.rng
+        words = self.vocabularies[language].draw(rng, rng.randint(*SENTENCE_WORDS))
+        roll = rng.random()
+        if roll < 0.25:
+            words.insert(rng.randrange(len(words)), self.place())
+        elif roll < 0.35:
+            words.insert(rng.randrange(len(words)), f"{rng.randrange(100, 250_000):,}")
+        return f"{' '.join(words).capitalize()}."
+
+    def body(self, paragraphs, language="en"):
         parts = []
         for n in range(paragraphs):
             if n == 2:
-                parts.append(f"<blockquote><p>{escape(self.rng.choice(QUOTES))}</p></blockquote>")
-            parts.append(f"<p>{' '.join(self.rng.choices(self.sentences, k=3))}</p>")
+                quote = f"“{self.sentence(language)[:-1]},” said {self.person()}."
+                parts.append(f"<blockquote><p>{escape(quote)}</p></blockquote>")
+            text = " ".join(self.sentence(language) for _ in range(3))
+            parts.append(f"<p>{escape(text)}</p>")
         return "".join(parts)
 
     # Removal: only what this command made.
