@@ -68,8 +68,6 @@ def story_versions(story):
 def plan_alerts(now=None):
     """Give each fresh published release an alert and queue its sending for its publish_at.
     Safe to run any number of times, by any number of workers at once."""
-    from .tasks import send_alert_task
-
     now = now or timezone.now()
     fresh = (
         Release.objects.filter(status=Status.PUBLISHED, publish_at__gte=now - FRESH_FOR)
@@ -100,8 +98,15 @@ def plan_alerts(now=None):
             ReleaseAlert.objects.filter(pk=alert.pk).exclude(
                 status=ReleaseAlert.Status.SENT
             ).update(**changes)
-        task = send_alert_task.using(run_after=publish_at) if publish_at > now else send_alert_task
-        task.enqueue(alert.pk)
+        queue_sending(alert.pk, publish_at if publish_at > now else None)
+
+
+def queue_sending(alert_id, when=None):
+    """Queue a run of send_alert, now or at `when`."""
+    from .tasks import send_alert_task  # which calls this module
+
+    task = send_alert_task.using(run_after=when) if when else send_alert_task
+    task.enqueue(alert_id)
 
 
 def send_alert(alert_id):
@@ -112,14 +117,12 @@ def send_alert(alert_id):
       (which finds the alert sent, usually);
     - with none left but some held by another worker, one for when that worker's lease ends;
     - while the mail server is failing, one for when to try again."""
-    from .tasks import send_alert_task
-
     alert = ReleaseAlert.objects.filter(pk=alert_id).first()
     if alert is None or alert.status == ReleaseAlert.Status.SENT:
         return
     now = timezone.now()
     if alert.retry_at and alert.retry_at > now:
-        send_alert_task.using(run_after=alert.retry_at).enqueue(alert.pk)
+        queue_sending(alert.pk, alert.retry_at)
         return
     versions = live_versions(alert.story)
     if not versions:
@@ -132,12 +135,12 @@ def send_alert(alert_id):
             until=Min("claimed_until")
         )["until"]
         if held:
-            send_alert_task.using(run_after=held + timedelta(milliseconds=10)).enqueue(alert.pk)
+            queue_sending(alert.pk, held + timedelta(milliseconds=10))
         else:
             finish(alert)
         return
     lease = timedelta(seconds=settings.ALERTS_LEASE_SECONDS)
-    send_alert_task.using(run_after=now + lease).enqueue(alert.pk)
+    queue_sending(alert.pk, now + lease)
     outcome = Sender(alert, versions).send_batches()
     if outcome == "stopped":
         stopped(alert)
@@ -187,8 +190,6 @@ def release_facts(versions):
 def start(alert, versions):
     """Write one delivery per matching subscriber who confirmed before the release went
     live; only the first task to get here does (the others find the alert sending)."""
-    from .tasks import send_alert_task
-
     facts = release_facts(versions)
     live_since = versions[0].publish_at
     with transaction.atomic():
@@ -207,7 +208,7 @@ def start(alert, versions):
         ReleaseAlert.objects.filter(pk=alert.pk).update(recipients=len(recipients))
         senders = min(MAX_SENDERS, math.ceil(len(recipients) / RECIPIENTS_PER_SENDER))
         for _ in range(senders - 1):
-            transaction.on_commit(lambda: send_alert_task.enqueue(alert.pk))
+            transaction.on_commit(lambda: queue_sending(alert.pk))
     alert.status = ReleaseAlert.Status.SENDING
 
 

@@ -206,7 +206,7 @@ def too_many_requests(request):
 def request_alerts(email, filters, language, form_address):
     """Record what an address asked for and queue its confirmation email, at most one per
     RESEND_AFTER. Returns nothing: the page says the same whether or not it was known."""
-    from .tasks import send_confirmation
+    from .tasks import send_confirmation  # which calls this module
 
     now = timezone.now()
     forget_unconfirmed(now)
@@ -241,6 +241,11 @@ def confirmation_token(subscriber):
     )
 
 
+LINK_USED = _(
+    "This link has been used already, or a newer email replaced it. Your alerts are as they were."
+)
+
+
 def pending_subscriber(token):
     """The subscriber a confirmation link is for, or LinkError saying why it cannot be used."""
     try:
@@ -257,13 +262,7 @@ def pending_subscriber(token):
     if subscriber is None:
         raise LinkError(_("This subscription no longer exists. Subscribe again."), 410)
     if not subscriber.pending_key or not secrets.compare_digest(subscriber.pending_key, data["k"]):
-        raise LinkError(
-            _(
-                "This link has been used already, or a newer email replaced it. "
-                "Your alerts are as they were."
-            ),
-            410,
-        )
+        raise LinkError(LINK_USED, 410)
     return subscriber
 
 
@@ -271,9 +270,10 @@ def confirm(token):
     """Apply what the confirmation link's request asked for: the subscriber then receives
     alerts. Raises LinkError if the link cannot be used (again)."""
     with transaction.atomic():
-        subscriber = pending_subscriber(token)
-        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
-        pending_subscriber(token)  # still unused now that we hold the row
+        found = pending_subscriber(token)
+        subscriber = Subscriber.objects.select_for_update().get(pk=found.pk)
+        if subscriber.pending_key != found.pending_key:  # another request confirmed it just now
+            raise LinkError(LINK_USED, 410)
         request = subscriber.pending
         subscriber.filters = request["filters"]
         subscriber.language = request["language"]

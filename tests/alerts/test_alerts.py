@@ -11,6 +11,7 @@ from taggit.models import Tag
 
 from news.models import Delivery, Release, ReleaseAlert
 from pages.publishing import Status
+from tests.alerts.smtp import free_port
 from tests.factories import (
     country,
     in_hours,
@@ -85,6 +86,7 @@ def test_a_published_release_is_mailed_once_to_each_matching_subscriber(draft, r
     assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert f"/subscribe/manage/{everything.token}/" in text
+    assert unsubscribe in message.message().as_string()  # whole, not quoted-printable
     html = message.alternatives[0].content
     assert "Floods in Yunnan" in html and unsubscribe in html
 
@@ -220,3 +222,38 @@ def test_unsubscribing_during_sending_stops_that_email(draft, run_tasks):
     publish(draft)
     run_tasks()
     assert recipients() == ["staying@example.org"]
+
+
+def test_refused_addresses_fail_and_a_failing_mail_server_is_tried_again(
+    draft, run_tasks, smtp_settings, settings, monkeypatch
+):
+    settings.ALERTS_LEASE_SECONDS, settings.MAIL_SERVER_TIMEOUT = 2, 0.5
+    monkeypatch.setattr("news.alerts.RETRY_DELAYS", [1])
+    monkeypatch.setattr("news.alerts.REFUSED_RETRY_DELAY", timedelta(seconds=1))
+    monkeypatch.setattr("news.alerts.MAX_ATTEMPTS", 2)
+    inbox = smtp_settings
+    inbox.refused["gone@example.org"] = "550 5.1.1 No such user"
+    inbox.refused["full@example.org"] = "452 4.2.2 Mailbox full, try later"
+    for address in ["ok@example.org", "gone@example.org", "full@example.org"]:
+        make_subscriber(address)
+    options = settings.MAILERS["default"]["OPTIONS"]
+    port, options["port"] = options["port"], free_port()  # the mail server is down
+
+    publish(draft)
+    run_tasks()
+    alert = ReleaseAlert.objects.get()
+    assert (alert.status, alert.retries) == ("sending", 1)
+    assert Delivery.objects.filter(status="pending").count() == 3  # nothing lost
+
+    options["port"] = port  # back up
+    time.sleep(2.1)
+    run_tasks()
+    assert [message["To"] for message in inbox.messages] == ["ok@example.org"]
+    assert Delivery.objects.get(subscriber__email="gone@example.org").status == "failed"
+    full = Delivery.objects.get(subscriber__email="full@example.org")
+    assert (full.status, full.attempts) == ("pending", 1)  # refused for now: tried again later
+
+    time.sleep(2.1)
+    run_tasks()
+    alert.refresh_from_db()
+    assert (alert.status, alert.sent, alert.failed, alert.retries) == ("sent", 1, 2, 0)
