@@ -83,8 +83,13 @@ class AlertsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = Release.Kind.choices
         for name, model in RELATED_MODELS.items():
-            names = filter_values(model)[1]
-            self.fields[name].choices = sorted(names.items(), key=lambda item: item[1].lower())
+            # By name, the chosen ones first: a country chosen by the link from its page is
+            # seen checked rather than far down a list of two hundred.
+            chosen = set(self[name].value() or ())
+            self.fields[name].choices = sorted(
+                filter_values(model)[1].items(),
+                key=lambda item: (item[0] not in chosen, item[1].lower()),
+            )
 
     def filters(self):
         """The cleaned choices as stored: {filter: [ids or values]}, empty ones left out."""
