@@ -11,6 +11,7 @@ from taggit.models import Tag
 
 from news.models import Consent, Subscriber
 from news.subscriptions import CONFIRMATION_LIFETIME
+from pages.content_version import content_version
 from tests.factories import country, make_release, make_subscriber
 
 SUBSCRIBE = "/subscribe/"
@@ -31,6 +32,7 @@ def china():
 
 @pytest.mark.django_db(transaction=True)
 def test_subscribe_confirm_from_the_email_then_alerts_apply(client, china, run_tasks):
+    version = content_version()
     page = client.get(f"{SUBSCRIBE}?country=china&kind=press-release")
     assert page.status_code == 200
     countries = re.findall(r'<input type="checkbox" name="country" value="([\w-]+)"', page.text)
@@ -72,6 +74,7 @@ def test_subscribe_confirm_from_the_email_then_alerts_apply(client, china, run_t
     again = client.post(link)
     assert again.status_code == 410 and "used already" in again.text
     assert subscriber.consents.count() == 2
+    assert content_version() == version  # no page changed: every cache stays
 
 
 @pytest.mark.django_db(transaction=True)
