@@ -4,16 +4,26 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint bench bench-search serve clean
+.PHONY: run worker test setup lint bench bench-search serve clean
 
-# `make run` is for this machine: debug on unless the environment says otherwise.
+# `make run` is for this machine: debug on unless the environment says otherwise. A task worker
+# runs beside the server (email alerts, written to var/mail/); Ctrl-C stops both.
 run: export DJANGO_DEBUG ?= 1
+run: export DJANGO_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_demo
 	$(PY) manage.py ensure_admin
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/); emails go to var/mail/"
+	@$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The task worker alone (production runs `manage.py db_worker`, as many as needed).
+worker: export DJANGO_DEBUG ?= 1
+worker: setup
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py db_worker
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -38,6 +38,12 @@ CONTENT_MODELS = [
     "news.Release",
     "news.ReleaseContact",
     "news.EmbargoLink",
+    # Email alerts: subscribers with their consent records (personal data, restored with the
+    # rest), and which releases were mailed, so that a restore sends no alert twice.
+    "news.Subscriber",
+    "news.Consent",
+    "news.ReleaseAlert",
+    "news.Delivery",
     "taggit.TaggedItem",
     "pages.SlugRedirect",
 ]

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks_db",
     "pages",
     "contacts",
     "news",
@@ -140,6 +141,16 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# SQLite (`make run`): the development server and the task worker write the same file. Each
+# waits for the other's lock rather than failing, takes it when its transaction begins (so
+# no transaction fails halfway for want of it), and readers go on while one writes (WAL).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -274,6 +285,49 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Work done outside requests (sending email alerts) runs through Django's tasks framework on
+# the database the site already has: `manage.py db_worker` (django-tasks-db) runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Email (Django's mailers): SMTP, to a relay on localhost:25 unless told otherwise; on a
+# development machine without DJANGO_EMAIL_HOST, each message is written to a file in var/mail/.
+# A mail server that stops answering must not hold a worker for long: see ALERTS_LEASE_SECONDS.
+MAIL_SERVER_TIMEOUT = 10
+if os.environ.get("DJANGO_EMAIL_HOST") or not DEBUG:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("DJANGO_EMAIL_HOST") or "localhost",
+                "port": int(os.environ.get("DJANGO_EMAIL_PORT", "25")),
+                "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+                "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS"),
+                "timeout": MAIL_SERVER_TIMEOUT,
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": VAR_DIR / "mail"},
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", f"{SITE_SHORT_NAME} newsroom <newsroom@localhost>"
+)
+# The address of the public site, for links in emails (which are written outside requests).
+SITE_URL = os.environ.get(
+    "DJANGO_SITE_URL", CSRF_TRUSTED_ORIGINS[0] if CSRF_TRUSTED_ORIGINS else "http://127.0.0.1:8000"
+).rstrip("/")
+
+# Email alerts (news/alerts.py): a worker takes ALERTS_BATCH alerts at a time and holds them
+# for ALERTS_LEASE_SECONDS, starting none in the last 3 * MAIL_SERVER_TIMEOUT; if it dies,
+# another worker takes them over when the time is up.
+ALERTS_BATCH = 50
+ALERTS_LEASE_SECONDS = 120
 
 # One JSON object a line on standard error, each with the request id of the request it was
 # written in; DJANGO_LOG_FORMAT=text for people reading a terminal.

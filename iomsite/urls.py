@@ -22,6 +22,7 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap-section"),
     path("api/", include("iomsite.api")),
     path("news/", include("news.urls")),
+    path("subscribe/", include("news.subscription_urls")),
     path("", include("contacts.urls")),
 ]
 

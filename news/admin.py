@@ -1,8 +1,10 @@
+import csv
+
 import reversion
 from django import forms
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -16,8 +18,10 @@ from pages.autocomplete import CheckedAutocompleteAdmin
 from pages.preview import PreviewMixin
 from pages.publishing import State
 
-from .models import EMBARGO_LINK_LIFETIME, EmbargoLink, Release, ReleaseContact
+from .alerts import alert_summary
+from .models import EMBARGO_LINK_LIFETIME, Consent, EmbargoLink, Release, ReleaseContact, Subscriber
 from .search import editor_prefixes, editor_search
+from .subscriptions import describe
 from .tagging import CheckedTagField
 from .views import render_release
 
@@ -192,8 +196,14 @@ class ReleaseAdmin(PreviewMixin, PublishableAdmin):
         ),
         PublishableAdmin.publishing_fieldset,
         (_("Language and placement"), {"fields": ["language", "translation_of", "featured"]}),
+        (_("Email alert"), {"fields": ["email_alert"]}),
         PublishableAdmin.history_fieldset,
     ]
+    readonly_fields = [*PublishableAdmin.readonly_fields, "email_alert"]
+
+    @admin.display(description=_("subscribers"))
+    def email_alert(self, release):
+        return alert_summary(release)
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip() or editor_prefixes(search_term) is None:
@@ -274,3 +284,81 @@ class ReleaseAdmin(PreviewMixin, PublishableAdmin):
         return render_release(
             request, release, contacts=contacts, tags=tags, countries=countries, **extra_context
         )
+
+
+class ConsentInline(admin.TabularInline):
+    model = Consent
+    fields = ["at", "action", "alerts", "form"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ConfirmedFilter(admin.SimpleListFilter):
+    title = _("confirmed")
+    parameter_name = "confirmed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Confirmed")), ("no", _("Waiting for confirmation"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(confirmed_at__isnull=self.value() == "no")
+        return queryset
+
+
+# Spreadsheet programs run a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@admin.action(description=_("Export the selected subscribers as CSV"), permissions=["view"])
+def export_subscribers_csv(modeladmin, request, queryset):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="subscribers.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["email", "language", "alerts", "confirmed_at", "created_at"])
+    for subscriber in queryset.order_by("email"):
+        writer.writerow(
+            csv_cell(value)
+            for value in [
+                subscriber.email,
+                subscriber.language,
+                describe(subscriber.filters, subscriber.language),
+                subscriber.confirmed_at and subscriber.confirmed_at.isoformat(),
+                subscriber.created_at.isoformat(),
+            ]
+        )
+    return response
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    """Read-only: people subscribe and change their alerts themselves (with their consent on
+    record); staff find them, export them, and delete them on request, with all their data."""
+
+    list_display = ["email", "alerts", "language", "confirmed_at", "created_at"]
+    list_filter = [ConfirmedFilter, "language"]
+    search_fields = ["email"]
+    date_hierarchy = "created_at"
+    fields = ["email", "alerts", "language", "confirmed_at", "created_at"]
+    readonly_fields = fields
+    inlines = [ConsentInline]
+    actions = [export_subscribers_csv]
+
+    @admin.display(description=_("alerts"))
+    def alerts(self, subscriber):
+        return describe(subscriber.filters, subscriber.language)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -329,3 +329,151 @@ class EmbargoLink(models.Model):
 
     def get_absolute_url(self):
         return reverse("news:embargo", args=[self.token])
+
+
+# Email alerts (news/subscriptions.py, news/alerts.py). None of these rows is public content:
+# a subscription or a sent alert changes no page, so caches are left alone.
+
+
+def new_subscriber_token():
+    return secrets.token_urlsafe(32)  # 256 random bits: the key to a subscriber's own pages
+
+
+class Subscriber(models.Model):
+    """An email address that asked for alerts of new releases. Nothing is sent to it until
+    it confirms (double opt-in); `filters` then says which releases it receives."""
+
+    changes_public_content = False
+
+    # Lower-cased when subscribing, so that one address is one subscriber.
+    email = models.EmailField(_("email"), max_length=254, unique=True)
+    language = models.CharField(
+        _("language of the emails"), max_length=5, choices=settings.LANGUAGES, default="en"
+    )
+    # {"country": [ids], "region": [ids], "tag": [ids], "kind": [values], "language": [codes]};
+    # an empty or missing list accepts any value (see news/subscriptions.py).
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # In the links of every email: the subscriber's page to change filters or unsubscribe.
+    token = models.CharField(max_length=64, unique=True, default=new_subscriber_token)
+    # What the address last asked for on the subscription form, until it confirms:
+    # {"filters": ..., "language": ..., "form": ...}, and the key its confirmation link holds.
+    pending = models.JSONField(null=True, blank=True)
+    pending_key = models.CharField(max_length=64, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["confirmed_at"], name="subscriber_confirmed_idx")]
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+
+    def __str__(self):
+        # Not the address: the admin's log of deletions keeps this text after the person is gone.
+        return _("Subscriber %(id)s") % {"id": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("subscriptions:manage", args=[self.token])
+
+
+class Consent(models.Model):
+    """What a subscriber agreed to, when, and on which form: one row per request, confirmation
+    or change, kept as long as the subscriber and deleted with them."""
+
+    changes_public_content = False
+
+    class Action(models.TextChoices):
+        REQUESTED = "requested", _("Asked on the form")
+        CONFIRMED = "confirmed", _("Confirmed from the email")
+        CHANGED = "changed", _("Changed their alerts")
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="consents")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    form = models.CharField(_("form"), max_length=300, help_text=_("The address of the form."))
+    # Words rather than ids: what the person saw, even once a country or topic is renamed.
+    alerts = models.TextField(_("alerts"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consent records")
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReleaseAlert(models.Model):
+    """The email alert about one release (one per translation group: the first version to
+    go live decides when; each subscriber gets the version in their language if live)."""
+
+    changes_public_content = False
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Waiting for the release to go live")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    release = models.ForeignKey(
+        Release, verbose_name=_("release"), on_delete=models.CASCADE, related_name="alerts"
+    )
+    # The original of the translation group: one alert per group.
+    story = models.BigIntegerField(unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
+    )
+    # When the task that sends it is queued to run (the release's publish_at); empty when no
+    # task waits, e.g. the release was unpublished before its turn.
+    queued_for = models.DateTimeField(_("queued for"), null=True, blank=True)
+    started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("sending finished"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    sent = models.PositiveIntegerField(_("sent"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    # Consecutive failures to reach the mail server, and when to try again.
+    retries = models.PositiveSmallIntegerField(default=0, editable=False)
+    retry_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("email alert")
+        verbose_name_plural = _("email alerts")
+
+    def __str__(self):
+        return self.get_status_display()
+
+
+class Delivery(models.Model):
+    """One alert to one subscriber: claimed by a worker for a while (a lease) before it is
+    sent, so that two workers never send it twice and one that died leaves it to another.
+    Deleted once the whole alert is sent; the counts stay on the alert."""
+
+    changes_public_content = False
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    alert = models.ForeignKey(ReleaseAlert, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    claimed_by = models.CharField(max_length=32, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "subscriber"], name="unique_delivery")
+        ]
+        indexes = [
+            models.Index(fields=["alert", "status", "claimed_until"], name="delivery_due_idx")
+        ]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+
+    def __str__(self):
+        return f"{self.alert_id}/{self.subscriber_id}"

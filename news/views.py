@@ -36,6 +36,7 @@ def release_list(request):
             "page": section_page("news/"),
             "filters": filter_panel(form, facets),
             "query_string": query_string,
+            "alerts_query": form.query_string(without=("year", "month")),
         },
     )
 

@@ -15,7 +15,7 @@ from PIL import Image as PILImage
 from taggit.models import Tag, TaggedItem
 
 from contacts.models import Country, Office, PressContact
-from news.models import EmbargoLink, Release, ReleaseContact
+from news.models import EmbargoLink, Release, ReleaseContact, Subscriber
 from pages.models import Image, Page
 from pages.publishing import Status
 
@@ -150,3 +150,13 @@ def make_staff_user(*permissions, username=None):
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
     return user
+
+
+def make_subscriber(email=None, confirmed=True, **overrides):
+    """A subscriber to email alerts, confirmed an hour ago unless `confirmed` is False;
+    `filters` as stored: {"country": [ids], "kind": ["news"], ...}."""
+    fields = {"email": email or f"reporter{next(_sequence)}@example.org"}
+    if confirmed:
+        fields["confirmed_at"] = in_hours(-1)
+    fields.update(overrides)
+    return Subscriber.objects.create(**fields)

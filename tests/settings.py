@@ -18,5 +18,11 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# On SQLite the test database is a file rather than memory, so that a task worker in another
+# process (tests/alerts/test_worker.py) reads and writes it too.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.mkdtemp(prefix="iomsite-test-db-"), "test.sqlite3")
+    }
 # Query budgets measure the views; tests/site/test_page_cache.py turns the page cache on.
 PAGE_CACHE = False

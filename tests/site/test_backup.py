@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from iomsite.backup import CONTENT_APPS, CONTENT_MODELS, DERIVED_MODELS
-from news.models import Release
+from news.models import Release, ReleaseAlert, Subscriber
 from pages.models import Page
 from pages.publishing import Status
 from tests.factories import (
@@ -18,6 +18,7 @@ from tests.factories import (
     make_office,
     make_page,
     make_release,
+    now,
     tomorrow,
 )
 
@@ -53,6 +54,12 @@ def content(django_user_model):
     country_cn = country("CN")
     country_cn.summary = "Edited by an editor."
     country_cn.save()
+    subscriber = Subscriber.objects.create(
+        email="reporter@example.org", filters={"country": [country_cn.pk]}, confirmed_at=now()
+    )
+    subscriber.consents.create(action="confirmed", form="/subscribe/", alerts="About China")
+    alert = ReleaseAlert.objects.create(release=original, story=original.pk, status="sending")
+    alert.deliveries.create(subscriber=subscriber)
     return original
 
 

@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from contacts.models import Country, PressContact
 from news.models import Release
+from news.subscriptions import confirmation_token
 from pages.models import Page
+from tests.factories import make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +117,37 @@ def test_country_with_many_releases_keeps_its_budget(client, uncached):
         release.countries.add(country)
     client.get(country.get_absolute_url())
     assert count_queries(client, country.get_absolute_url()) <= BUDGETS["country"]
+
+
+# Email alerts: the subscription form reads only the cached names of the filters; a page
+# reached from an email reads its subscriber.
+ALERT_BUDGETS = {"subscribe": 0, "confirm": 1, "manage": 1, "unsubscribe": 1}
+
+
+def alert_addresses(subscriber, pending):
+    return {
+        "subscribe": "/subscribe/?country=china",
+        "confirm": reverse("subscriptions:confirm", args=[confirmation_token(pending)]),
+        "manage": subscriber.get_absolute_url(),
+        "unsubscribe": reverse("subscriptions:unsubscribe", args=[subscriber.token]),
+    }
+
+
+def test_alert_pages_keep_their_budget_however_many_releases_and_topics(client, uncached):
+    subscriber = make_subscriber(filters={"kind": ["news"]})
+    pending = make_subscriber(
+        confirmed=False, pending={"filters": {}, "language": "en", "form": "/"}, pending_key="k"
+    )
+    call_command("generate_content", releases=5, seed=5, images=1, pages=1, verbosity=0)
+    few = {
+        name: (count_queries(client, url), count_queries(client, url))
+        for name, url in alert_addresses(subscriber, pending).items()
+    }
+    call_command("generate_content", releases=100, seed=6, images=1, pages=1, verbosity=0)
+    cache.clear()
+    many = {
+        name: (count_queries(client, url), count_queries(client, url))
+        for name, url in alert_addresses(subscriber, pending).items()
+    }
+    assert many == few
+    assert {name: warm for name, (_cold, warm) in many.items()} == ALERT_BUDGETS
