@@ -34,8 +34,9 @@ RELATED_MODELS = {"country": Country, "region": Region, "tag": Tag}
 RESEND_AFTER = timedelta(minutes=15)
 CONFIRMATION_LIFETIME = timedelta(days=3)
 CONFIRMATION_SALT = "news.subscriptions.confirm"
-# Requests from one address (of a visitor) allowed per window, before the form says to wait.
-REQUESTS_PER_ADDRESS = 10
+# Requests from one network address allowed per window, before the form says to wait (behind
+# load balancers, DJANGO_TRUSTED_PROXY_COUNT says where the visitor's address is).
+REQUESTS_PER_ADDRESS = 20
 REQUEST_WINDOW_SECONDS = 3600
 
 
