@@ -17,6 +17,7 @@ from news.search import clean_query
 from pages.content_version import cached_until_change
 from pages.models import Page
 
+from .languages import language_prefixes
 from .search import search_site
 
 HOME_LATEST = 6
@@ -83,13 +84,15 @@ def search_results(request, query, filter_form):
 
 @require_GET
 def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /search/",
-        # Private links, and the kits' ZIP copies of pages crawlers read already.
-        "Disallow: /news/embargo/",
-        "Disallow: /news/*/press-kit.zip",
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    for prefix in language_prefixes():
+        lines += [
+            f"Disallow: {prefix}/search/",
+            # Private links, and the kits' ZIP copies of pages crawlers read already.
+            f"Disallow: {prefix}/news/embargo/",
+            f"Disallow: {prefix}/news/*/press-kit.zip",
+        ]
+    lines += [
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap-news'))}",
     ]

@@ -8,7 +8,6 @@ from django.utils.translation import ngettext
 from reversion.models import Version
 
 from .autocomplete import CheckedAutocompleteAdmin
-from .changelist import CheckedDatesChangeList
 from .forms import PublishableAdminForm
 from .images import LibraryImageFormField
 from .models import Image, Page, SlugRedirect
@@ -152,9 +151,6 @@ class PublishableAdmin(CheckedAutocompleteAdmin, HistoryAdmin):
         form.locked_fields = self.locked_publishing_fields(request, obj)
         return form
 
-    def get_changelist(self, request, **kwargs):
-        return CheckedDatesChangeList
-
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -235,9 +231,6 @@ class ImageAdmin(HistoryAdmin):
     def preview(self, obj):
         url = obj.rendition_url("wide")
         return format_html('<img src="{}" alt="{}" width="480">', url, obj.alt) if url else "—"
-
-    def get_changelist(self, request, **kwargs):
-        return CheckedDatesChangeList
 
     def save_model(self, request, obj, form, change):
         if not change:
