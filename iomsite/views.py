@@ -47,7 +47,7 @@ def home(request):
 
 
 def home_release_ids():
-    live = Release.objects.live()
+    live = Release.objects.live().shown_in()
     highlights = list(live.filter(featured=True).values_list("pk", flat=True)[:HOME_HIGHLIGHTS])
     latest = list(live.exclude(pk__in=highlights).values_list("pk", flat=True)[:HOME_LATEST])
     return {"highlights": highlights, "latest": latest}

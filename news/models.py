@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
@@ -29,6 +30,19 @@ class ReleaseQuerySet(PublishableQuerySet):
             "image__file", "image__alt_text", "image__decorative", "image__renditions",
             "image__width", "image__height",
         )  # fmt: skip
+
+    def shown_in(self, language=None):
+        """Each translation group once, as a list in `language` shows it (the active language
+        by default): its version in that language where that one is live, else its original.
+        Chained after live(): an original whose version in the language is live gives way."""
+        language = language or get_language()
+        version_live_in_language = Release.objects.live().filter(
+            translation_of=models.OuterRef("pk"), language=language
+        )
+        return self.alias(language_version_live=models.Exists(version_live_in_language)).filter(
+            models.Q(language=language)
+            | models.Q(translation_of__isnull=True, language_version_live=False)
+        )
 
 
 class Release(Publishable):

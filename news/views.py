@@ -20,7 +20,7 @@ def release_list(request):
     form = ReleaseFilterForm(request.GET)
     if form.unknown_values():
         raise Http404("No such country, region or topic.")
-    live = Release.objects.live()
+    live = Release.objects.live().shown_in()
     facets = cached_release_facets(form, live)
     query_string = form.query_string()
     paginator = CachedPaginator(form.filter(live), RELEASES_PER_PAGE, f"news?{query_string}")
@@ -93,9 +93,10 @@ def stored_release_parts(release):
 
 
 def related_release_ids(release, countries):
-    """The latest live releases about the same countries."""
+    """The latest live releases about the same countries, as lists in this language show them."""
     return list(
         Release.objects.live()
+        .shown_in()
         .filter(countries__in=countries)
         .exclude(pk=release.pk)
         .distinct()
