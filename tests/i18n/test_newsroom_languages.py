@@ -13,11 +13,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def group():
     """An English original with a live French version and a Spanish version under embargo."""
+    chad = [country("TD")]
     original = make_release(
         "Floods displace thousands",
         slug="floods",
         publish_at=yesterday(),
-        countries=[country("TD")],
+        countries=chad,
     )
     french = make_release(
         "Des inondations déplacent des milliers de personnes",
@@ -25,7 +26,7 @@ def group():
         language="fr",
         translation_of=original,
         publish_at=yesterday(),
-        countries=[country("TD")],
+        countries=chad,
     )
     spanish = make_release(
         "Inundaciones desplazan a miles",
@@ -33,7 +34,7 @@ def group():
         language="es",
         translation_of=original,
         publish_at=tomorrow(),
-        countries=[country("TD")],
+        countries=chad,
     )
     alone = make_release("Health in camps", slug="health", publish_at=yesterday())
     return {"original": original, "fr": french, "es": spanish, "alone": alone}
