@@ -14,7 +14,7 @@ from tests.factories import country, in_hours, make_embargo_link, make_image, ma
 pytestmark = pytest.mark.browser
 
 # The language prefixes of the public addresses ("" is English); each one is audited in full.
-LANGUAGE_PREFIXES = ("",)
+LANGUAGE_PREFIXES = ("", "/fr")
 WIDTHS = (1280, 320)
 FAILING_IMPACTS = {"serious", "critical"}
 AXE_OPTIONS = {
