@@ -7,7 +7,7 @@ The admin, which no cache shares, speaks the staff member's browser language ins
 """
 
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -36,9 +36,20 @@ def language_prefixes():
     ]
 
 
-def in_language(url, language):
-    """The address of the page at `url` in another language (Django's translate_url)."""
-    return translate_url(url, language)
+def in_language(path, language):
+    """The address of the page at `path` in another language, or None if no page is there
+    (Django's translate_url answers with the path itself instead)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    with translation.override(language):
+        return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+
+
+def url_in_language(view_name, language):
+    with translation.override(language):
+        return reverse(view_name)
 
 
 class LanguageFromAddressMiddleware:

@@ -58,7 +58,7 @@ def search(request):
     filter_form = ReleaseFilterForm(request.GET)
     if filter_form.unknown_values():
         raise Http404("No such country, region or topic.")
-    context = {"query": query}
+    context = {"query": query, "query_string": filter_form.query_string(q=query)}
     if query:
         context.update(search_results(request, query, filter_form))
     return TemplateResponse(request, "search.html", context)

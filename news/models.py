@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -160,7 +160,15 @@ class Release(Publishable):
         return self.title
 
     def get_absolute_url(self):
+        """Its address in the language being shown: the French newsroom links an English
+        release under /fr/, around it a French page."""
         return reverse("news:detail", args=[self.slug])
+
+    @property
+    def canonical_url(self):
+        """Its address in its own language, where search engines and hreflang point."""
+        with translation.override(self.language):
+            return self.get_absolute_url()
 
     def save(self, *args, **kwargs):
         old_live_url = live_url_in_db(self)

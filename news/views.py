@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -64,14 +65,28 @@ def render_release(request, release, contacts=None, tags=None, countries=None, *
         related_ids = stored["related_ids"]
     else:
         related_ids = related_release_ids(release, countries)
+    versions = stored["language_versions"]
     context = {
         "release": release,
         "contacts": stored["contacts"] if contacts is None else contacts,
         "tags": stored["tags"] if tags is None else tags,
         "related_cards": release_cards(related_ids),
-        "language_versions": stored["language_versions"],
+        "language_versions": versions,
+        # For hreflang, og:locale and the language switcher: live versions only.
+        "alternate_addresses": {
+            version.language: version.canonical_url
+            for version in sorted(
+                [*versions, *([release] if release.is_live else [])], key=language_order
+            )
+        },
+        "language_fallback": "news:list",
+        "canonical_path": release.canonical_url,
     }
     return TemplateResponse(request, "news/release_detail.html", context | extra_context)
+
+
+def language_order(release):
+    return [code for code, _name in settings.LANGUAGES].index(release.language)
 
 
 def stored_release_parts(release):

@@ -76,3 +76,52 @@ def test_a_release_reads_in_any_language_of_the_site(client, group):
     response = client.get("/fr/news/floods/")
     assert response.status_code == 200
     assert response["Content-Language"] == "fr"
+
+
+def alternates(html):
+    return dict(
+        re.findall(
+            r'<link rel="alternate" hreflang="([\w-]+)" href="http://testserver([^"]+)"', html
+        )
+    )
+
+
+def test_hreflang_links_name_every_live_version_and_nothing_else(client, group):
+    expected = {"en": "/news/floods/", "fr": "/fr/news/inondations/", "x-default": "/news/floods/"}
+    for address in ("/news/floods/", "/fr/news/inondations/", "/es/news/floods/"):
+        html = client.get(address).text
+        assert alternates(html) == expected, address
+        assert "inundaciones" not in html
+    html = client.get("/fr/news/inondations/").text
+    assert '<meta property="og:locale" content="fr_FR">' in html
+    assert '<meta property="og:locale:alternate" content="en_GB">' in html
+    assert '"inLanguage": "fr"' in html
+
+
+def test_a_release_read_under_another_prefix_is_at_home_under_its_own(client, group):
+    html = client.get("/es/news/floods/").text
+    assert '<link rel="canonical" href="http://testserver/news/floods/">' in html
+    assert '<article class="release" lang="en">' in html
+
+
+def test_the_switcher_links_each_version_or_the_nearest_newsroom(client, group):
+    html = client.get("/news/floods/").text
+    assert 'href="/fr/news/inondations/" hreflang="fr"' in html
+    assert 'href="/es/news/" hreflang="es"' in html  # the Spanish version is not live yet
+
+
+def test_the_switcher_keeps_the_newsroom_filters_and_the_prefix(client, group):
+    html = client.get("/fr/news/?country=chad&bogus=1").text
+    assert 'href="/news/?country=chad" hreflang="en"' in html
+    assert 'href="/es/news/?country=chad" hreflang="es"' in html
+    assert 'href="/fr/news/?country=chad&amp;page=' not in html
+    assert "/fr/news/?" in html and 'href="/news/?kind=' not in html  # filter links keep /fr/
+
+
+def test_pages_in_every_language_name_each_other(client, group):
+    assert alternates(client.get("/fr/news/").text) == {
+        "en": "/news/",
+        "fr": "/fr/news/",
+        "es": "/es/news/",
+        "x-default": "/news/",
+    }
