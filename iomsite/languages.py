@@ -47,6 +47,12 @@ def in_language(path, language):
         return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
 
 
+def x_default(versions):
+    """Of {language: address}, the address for a reader of no listed language (hreflang's
+    x-default): the default language's version, else the first there is."""
+    return versions.get(settings.LANGUAGE_CODE) or next(iter(versions.values()))
+
+
 def url_in_language(view_name, language):
     with translation.override(language):
         return reverse(view_name)

@@ -12,7 +12,7 @@ from django import template
 from django.conf import settings
 from django.utils.translation import get_language, get_language_info
 
-from iomsite.languages import in_language, url_in_language
+from iomsite.languages import in_language, url_in_language, x_default
 
 register = template.Library()
 
@@ -33,13 +33,12 @@ def live_versions(context):
 
 @register.inclusion_tag("includes/language_alternates.html", takes_context=True)
 def language_alternates(context):
-    """<link rel="alternate" hreflang> to every live version, and x-default: the version in the
-    site's default language, else the first one there is."""
+    """<link rel="alternate" hreflang> to every live version, and x-default."""
     versions = live_versions(context)
     if context.get("noindex") or len(versions) < 2:
         return {"alternates": []}
     request = context["request"]
-    default = versions.get(settings.LANGUAGE_CODE) or next(iter(versions.values()))
+    default = x_default(versions)
     alternates = [(code, request.build_absolute_uri(url)) for code, url in versions.items()]
     return {"alternates": [*alternates, ("x-default", request.build_absolute_uri(default))]}
 

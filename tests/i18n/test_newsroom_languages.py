@@ -2,12 +2,15 @@
 version is live, else as its original; a version that is not live appears nowhere."""
 
 import re
+from xml.etree import ElementTree
 
 import pytest
 
 from tests.factories import country, make_release, tomorrow, yesterday
 
 pytestmark = pytest.mark.django_db
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 @pytest.fixture
@@ -125,3 +128,34 @@ def test_pages_in_every_language_name_each_other(client, group):
         "es": "/es/news/",
         "x-default": "/news/",
     }
+
+
+def test_the_sitemap_lists_each_live_version_with_its_alternates(client, group):
+    root = ElementTree.fromstring(client.get("/sitemap-releases.xml").content)
+    entries = {
+        url.findtext(f"{SITEMAP}loc"): {
+            link.get("hreflang"): link.get("href") for link in url.iter(f"{XHTML}link")
+        }
+        for url in root.iter(f"{SITEMAP}url")
+    }
+    site = "http://testserver"
+    versions = {
+        "en": f"{site}/news/floods/",
+        "fr": f"{site}/fr/news/inondations/",
+        "x-default": f"{site}/news/floods/",
+    }
+    assert entries == {
+        f"{site}/news/health/": {},
+        f"{site}/news/floods/": versions,
+        f"{site}/fr/news/inondations/": versions,
+    }
+
+
+def test_the_sitemap_names_each_country_page_in_every_language(client, group):
+    root = ElementTree.fromstring(client.get("/sitemap-countries.xml").content)
+    locations = [url.findtext(f"{SITEMAP}loc") for url in root.iter(f"{SITEMAP}url")]
+    assert {
+        "http://testserver/where-we-work/chad/",
+        "http://testserver/fr/where-we-work/chad/",
+        "http://testserver/es/where-we-work/chad/",
+    } <= set(locations)
