@@ -6,13 +6,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from contacts.models import Country
-from news.models import Release
+from news.models import Release, live_versions_of_groups
 from pages.models import Page
 
 from .languages import x_default
@@ -56,30 +56,19 @@ class ReleaseSitemap(LiveSitemap):
 
     def _urls(self, page, protocol, domain):
         urls = super()._urls(page, protocol, domain)
-        versions = live_versions_of_groups(url["item"] for url in urls)
+        groups = live_versions_of_groups(url["item"] for url in urls)
         for url in urls:
             release = url["item"]
-            group = versions[release.translation_of_id or release.pk]
+            group = {
+                version.language: version.canonical_url
+                for version in groups[release.translation_of_id or release.pk]
+            }
             if len(group) > 1:
                 url["alternates"] = [
                     {"lang_code": code, "location": f"{protocol}://{domain}{address}"}
                     for code, address in [*group.items(), ("x-default", x_default(group))]
                 ]
         return urls
-
-
-def live_versions_of_groups(releases):
-    """{original id: {language: canonical address}} of the live versions of the translation
-    groups these releases are in, in one query."""
-    groups = {release.translation_of_id or release.pk for release in releases}
-    versions = {group: {} for group in groups}
-    live = Release.objects.live().only("slug", "language", "translation_of_id")
-    for version in live.filter(Q(pk__in=groups) | Q(translation_of__in=groups)):
-        versions[version.translation_of_id or version.pk][version.language] = version.canonical_url
-    return {
-        group: {code: found[code] for code, _name in settings.LANGUAGES if code in found}
-        for group, found in versions.items()
-    }
 
 
 class CountrySitemap(Sitemap):

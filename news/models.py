@@ -223,6 +223,20 @@ class Release(Publishable):
         )
 
 
+def live_versions_of_groups(releases):
+    """{original id: [its group's live versions, in the order of settings.LANGUAGES]} for the
+    translation groups these releases are in, in one query."""
+    groups = {release.translation_of_id or release.pk for release in releases}
+    order = [code for code, _name in settings.LANGUAGES]
+    versions = {group: [] for group in groups}
+    live = Release.objects.live().only("slug", "language", "translation_of_id")
+    for version in live.filter(models.Q(pk__in=groups) | models.Q(translation_of__in=groups)):
+        versions[version.translation_of_id or version.pk].append(version)
+    for group in versions.values():
+        group.sort(key=lambda version: order.index(version.language))
+    return versions
+
+
 class ReleaseContact(models.Model):
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="release_contacts")
     contact = models.ForeignKey(

@@ -159,3 +159,22 @@ def test_the_sitemap_names_each_country_page_in_every_language(client, group):
         "http://testserver/fr/where-we-work/chad/",
         "http://testserver/es/where-we-work/chad/",
     } <= set(locations)
+
+
+def test_the_api_filters_by_language_and_names_the_live_versions(client, group):
+    french = client.get("/api/releases/?language=fr").json()["results"]
+    assert [release["slug"] for release in french] == ["inondations"]
+    versions = client.get("/api/releases/floods/").json()["versions"]
+    assert versions == [
+        {
+            "language": "en",
+            "url": "http://testserver/news/floods/",
+            "api_url": "http://testserver/api/releases/floods/",
+        },
+        {
+            "language": "fr",
+            "url": "http://testserver/fr/news/inondations/",
+            "api_url": "http://testserver/api/releases/inondations/",
+        },
+    ]
+    assert client.get("/api/releases/inundaciones/").status_code == 404
