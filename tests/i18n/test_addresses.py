@@ -71,3 +71,9 @@ def test_robots_keeps_crawlers_out_of_private_addresses_in_every_language(client
     for prefix in ("", "/fr", "/es"):
         assert f"Disallow: {prefix}/news/embargo/" in rules
         assert f"Disallow: {prefix}/search/" in rules
+
+
+@pytest.mark.parametrize("prefix, language", [("", "en"), ("/fr", "fr"), ("/es", "es")])
+def test_the_subscription_form_offers_emails_in_the_pages_language(client, prefix, language):
+    form = client.get(f"{prefix}/subscribe/").context["form"]
+    assert form["email_language"].value() == language
