@@ -178,3 +178,13 @@ def test_the_api_filters_by_language_and_names_the_live_versions(client, group):
         },
     ]
     assert client.get("/api/releases/inundaciones/").status_code == 404
+
+
+def test_an_original_in_another_language_is_marked_with_it(client, group):
+    html = client.get("/fr/news/").text
+    health = html.index('href="/fr/news/health/"')
+    card = html[health - 400 : health]
+    assert '<div lang="en">' in card
+    assert "card-language" in card
+    inondations = html.index('href="/fr/news/inondations/"')
+    assert '<div lang="' not in html[inondations - 200 : inondations]
