@@ -104,7 +104,10 @@ def test_hreflang_links_name_every_live_version_and_nothing_else(client, group):
 def test_a_release_read_under_another_prefix_is_at_home_under_its_own(client, group):
     html = client.get("/es/news/floods/").text
     assert '<link rel="canonical" href="http://testserver/news/floods/">' in html
-    assert '<article class="release" lang="en">' in html
+    assert '<h1 lang="en">Floods displace thousands</h1>' in html
+    assert '<div class="rich-text" lang="en">' in html
+    html = client.get("/fr/news/inondations/").text
+    assert '<div class="rich-text">' in html  # in the page's language
 
 
 def test_the_switcher_links_each_version_or_the_nearest_newsroom(client, group):
