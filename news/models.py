@@ -33,15 +33,33 @@ class ReleaseQuerySet(PublishableQuerySet):
 
     def shown_in(self, language=None):
         """Each translation group once, as a list in `language` shows it (the active language
-        by default): its version in that language where that one is live, else its original.
-        Chained after live(): an original whose version in the language is live gives way."""
+        by default): its version in that language if live, else its original if live, else
+        its first live version. Chained after live(), whose rule the alternatives follow."""
         language = language or get_language()
-        version_live_in_language = Release.objects.live().filter(
-            translation_of=models.OuterRef("pk"), language=language
-        )
-        return self.alias(language_version_live=models.Exists(version_live_in_language)).filter(
+        live = Release.objects.live()
+        in_language = live.filter(language=language)
+        group = models.OuterRef("translation_of")
+        return self.alias(
+            # Of an original: is its version in the language live?
+            version_in_language_live=models.Exists(
+                in_language.filter(translation_of=models.OuterRef("pk"))
+            ),
+            # Of another version: is the original live, or the version in the language, or
+            # an earlier version?
+            original_live=models.Exists(live.filter(pk=group)),
+            sibling_in_language_live=models.Exists(in_language.filter(translation_of=group)),
+            earlier_sibling_live=models.Exists(
+                live.filter(translation_of=group, pk__lt=models.OuterRef("pk"))
+            ),
+        ).filter(
             models.Q(language=language)
-            | models.Q(translation_of__isnull=True, language_version_live=False)
+            | models.Q(translation_of__isnull=True, version_in_language_live=False)
+            | models.Q(
+                translation_of__isnull=False,
+                original_live=False,
+                sibling_in_language_live=False,
+                earlier_sibling_live=False,
+            )
         )
 
 

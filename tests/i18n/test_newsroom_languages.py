@@ -6,6 +6,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from news.models import Release, SearchDocument
 from tests.factories import country, make_release, tomorrow, yesterday
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +192,28 @@ def test_an_original_in_another_language_is_marked_with_it(client, group):
     assert "card-language" in card
     inondations = html.index('href="/fr/news/inondations/"')
     assert '<div lang="' not in html[inondations - 200 : inondations]
+
+
+def test_a_group_whose_original_is_not_live_shows_a_live_version_in_every_list(client, group):
+    group["original"].unpublish_at = yesterday()
+    group["original"].save()
+    counts = {}
+    for prefix in ("", "/fr", "/es"):
+        response = client.get(f"{prefix}/news/")
+        counts[prefix] = response.context["page_obj"].paginator.count
+        assert f'href="{prefix}/news/inondations/"' in response.text
+    assert set(counts.values()) == {2}
+
+
+def test_an_original_deleted_with_its_versions_in_one_go_leaves_no_search_document(
+    staff_client, group
+):
+    """Django unlinks the versions before deleting them (an UPDATE the search triggers see)."""
+    ids = [release.pk for release in group.values()]
+    response = staff_client.post(
+        "/admin/news/release/",
+        {"action": "delete_selected", "_selected_action": ids, "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Release.objects.exists()
+    assert not SearchDocument.objects.exists()
