@@ -9,8 +9,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from taggit.forms import TagWidget
 from taggit.admin import TagAdmin
+from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 

@@ -4,8 +4,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, override
 from reversion.models import Version
 
 from .autocomplete import CheckedAutocompleteAdmin

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .content_version import cached_until_change
 from .images import (
     RENDITION_SPECS,
     delete_renditions,
@@ -17,7 +18,6 @@ from .images import (
     validate_image_file,
     without_metadata,
 )
-from .content_version import cached_until_change
 from .publishing import Publishable, PublishableQuerySet
 from .redirects import SlugRedirect, live_url_in_db, record_moves  # noqa: F401 (a model)
 from .richtext import RichTextField
