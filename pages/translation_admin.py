@@ -76,6 +76,7 @@ class TranslatedAdminMixin:
     are found, made and edited."""
 
     change_form_template = "admin/translated_change_form.html"
+    change_list_template = "admin/translated_change_list.html"
 
     def original_queryset(self):
         """The originals, with their translated fields loaded."""

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from reversion.models import Version
 
 from news.models import Release, ReleaseContact
 from pages.models import PageTranslation
@@ -135,6 +136,16 @@ def test_add_a_french_version_of_a_page(staff_client):
     page.save()
     status = staff_client.get(reverse("admin:pages_page_translations")).text
     assert "translation-state-out-of-date" in status
+
+
+def test_the_changelists_link_to_their_status_page_and_saves_are_versions(staff_client):
+    for model in ("news_release", "pages_page"):
+        changelist = staff_client.get(reverse(f"admin:{model}_changelist")).text
+        assert reverse(f"admin:{model}_translations") in changelist
+    translation = make_page_translation(make_page("Who we are"), title="Qui sommes-nous")
+    assert save(staff_client, translation, title="Qui nous sommes").status_code == 302
+    [version] = Version.objects.get_for_object(translation)
+    assert version.field_dict["title"] == "Qui nous sommes"
 
 
 def status_queries(client, url):

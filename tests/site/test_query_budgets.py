@@ -66,9 +66,10 @@ def addresses():
 
 
 # What an empty cache adds, once per edit: the content version, the next scheduled change
-# of pages, page translations and releases (two queries each), the menu, the section pages, the newsroom's
-# counts (the total with the calendar, countries, regions, topics), the cards shown and the
-# ids, slugs and names of the countries, regions and topics that the counts are labelled with.
+# of pages, page translations and releases (two queries each), the menu, the section pages,
+# the newsroom's counts (the total with the calendar, countries, regions, topics), the cards
+# shown and the ids, slugs and names of the countries, regions and topics that the counts are
+# labelled with.
 REBUILD_QUERIES = 17
 
 
