@@ -179,6 +179,10 @@ class Release(Publishable):
     def clean(self):
         original = self.translation_of
         if original is None:
+            if self.pk and self.translations.filter(language=self.language).exists():
+                raise ValidationError(
+                    {"language": _("One of this release's versions is in this language already.")}
+                )
             return
         if original.pk == self.pk or original.translation_of_id is not None:
             raise ValidationError(

@@ -112,6 +112,14 @@ def test_the_admin_refuses_a_version_of_a_version_or_in_the_original_language(
     assert candidate.translation_of is None
 
 
+def test_an_original_cannot_take_the_language_of_one_of_its_versions(staff_client, original):
+    make_release("Inondations", language="fr", translation_of=original)
+    response = save(staff_client, original, language="fr")
+    assert "One of this release&#x27;s versions is in this language already." in response.text
+    original.refresh_from_db()
+    assert original.language == "en"
+
+
 def test_editing_the_original_puts_its_version_out_of_date_until_marked(staff_client, original):
     staff_client.post(translate_url(original, "fr"))
     version = Release.objects.get(translation_of=original)
