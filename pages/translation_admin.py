@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .forms import PublishableAdminForm
-from .translations import TranslationState, translation_state
+from .translations import translation_state
 
 STATUS_PER_PAGE = 50
 
@@ -187,7 +187,6 @@ class TranslatedAdminMixin:
             "rows": rows,
             "page_obj": page,
             "may_translate": self.may_translate(request),
-            "states": TranslationState,
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/translation_status.html", context)

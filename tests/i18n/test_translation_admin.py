@@ -2,6 +2,7 @@
 originals, the status page, and the Translators group, through the admin's own forms."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -204,6 +205,23 @@ def test_translators_change_versions_but_never_originals_nor_publish(translator_
     assert translator_client.post(reverse("admin:news_release_add"), data).status_code == 403
     original.refresh_from_db()
     assert original.title == "Floods in the Sahel"
+
+
+def test_no_version_of_a_version_nor_in_the_original_language(staff_client, original):
+    version = make_release("Inondations", language="fr", translation_of=original)
+    assert staff_client.post(translate_url(original, "en")).status_code == 404
+    assert staff_client.post(translate_url(original, "de")).status_code == 404
+    assert staff_client.post(translate_url(version, "es")).status_code == 404
+    assert staff_client.get(translate_url(original, "es")).status_code == 405
+    assert Release.objects.count() == 2
+
+
+def test_editors_without_translation_rights_add_no_version(client, django_user_model, original):
+    user = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_release"))
+    client.force_login(user)
+    assert client.post(translate_url(original, "fr")).status_code == 403
+    assert not Release.objects.filter(translation_of=original).exists()
 
 
 def test_translators_add_versions_of_releases_and_pages(translator_client, original):
