@@ -9,9 +9,9 @@ from .models import Country, Office, PressContact, Region
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["name", "sort_order"]
+    list_display = ["name", "name_fr", "name_es", "sort_order"]
     list_editable = ["sort_order"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_fr", "name_es"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -32,6 +32,15 @@ class OfficeAdmin(CheckedAutocompleteAdmin, HistoryAdmin):
     list_select_related = ["country"]
     search_fields = ["name", "city", "country__name"]
     autocomplete_fields = ["country"]
+    fields = [
+        ("name", "name_fr", "name_es"),
+        "kind",
+        "country",
+        ("city", "city_fr", "city_es"),
+        "address",
+        "email",
+        "phone",
+    ]
 
 
 @admin.register(PressContact)
@@ -41,7 +50,16 @@ class PressContactAdmin(CheckedAutocompleteAdmin, HistoryAdmin):
     list_select_related = ["office"]
     search_fields = ["name", "email", "office__name", "office__country__name"]
     autocomplete_fields = ["office"]
-    fields = ["name", "job_title", "office", "email", "phone", "mobile", "languages", "active"]
+    fields = [
+        "name",
+        ("job_title", "job_title_fr", "job_title_es"),
+        "office",
+        "email",
+        "phone",
+        "mobile",
+        "languages",
+        "active",
+    ]
 
     @admin.display(description=_("phone"), ordering="phone")
     def phone_display(self, obj):

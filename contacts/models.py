@@ -1,15 +1,33 @@
+from functools import cache
+
+from babel import Locale
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pages.richtext import RichTextField
+from pages.translations import FALLBACK_HELP, localized
 
 from . import phones
 from .phones import PhoneNumberField
 
 
+@cache
+def territory_names(language):
+    """CLDR's names of countries and territories in a language, by ISO code."""
+    return Locale.parse(language).territories
+
+
 class Region(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_fr = models.CharField(
+        _("name in French"), max_length=100, blank=True, help_text=FALLBACK_HELP
+    )
+    name_es = models.CharField(
+        _("name in Spanish"), max_length=100, blank=True, help_text=FALLBACK_HELP
+    )
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -20,6 +38,10 @@ class Region(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def local_name(self):
+        return localized(self, "name")
 
 
 class Country(models.Model):
@@ -60,6 +82,14 @@ class Country(models.Model):
         return reverse("contacts:country", args=[self.slug])
 
     @property
+    def local_name(self):
+        """The name in the active language, from CLDR; the stored name in English."""
+        language = get_language()
+        if language == settings.LANGUAGE_CODE:
+            return self.name
+        return territory_names(language).get(self.code, self.name)
+
+    @property
     def is_member(self):
         return self.member_since is not None
 
@@ -79,7 +109,19 @@ class Office(models.Model):
     country = models.ForeignKey(
         Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="offices"
     )
+    name_fr = models.CharField(
+        _("name in French"), max_length=150, blank=True, help_text=FALLBACK_HELP
+    )
+    name_es = models.CharField(
+        _("name in Spanish"), max_length=150, blank=True, help_text=FALLBACK_HELP
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
+    city_fr = models.CharField(
+        _("city in French"), max_length=100, blank=True, help_text=FALLBACK_HELP
+    )
+    city_es = models.CharField(
+        _("city in Spanish"), max_length=100, blank=True, help_text=FALLBACK_HELP
+    )
     address = models.TextField(_("address"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = PhoneNumberField(_("phone"))
@@ -91,6 +133,14 @@ class Office(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def local_name(self):
+        return localized(self, "name")
+
+    @property
+    def local_city(self):
+        return localized(self, "city")
 
 
 def normalize_email(email):
@@ -110,6 +160,12 @@ class PressContact(models.Model):
         max_length=150,
         blank=True,
         help_text=_("e.g. Media and Communications Officer."),
+    )
+    job_title_fr = models.CharField(
+        _("job title in French"), max_length=150, blank=True, help_text=FALLBACK_HELP
+    )
+    job_title_es = models.CharField(
+        _("job title in Spanish"), max_length=150, blank=True, help_text=FALLBACK_HELP
     )
     office = models.ForeignKey(
         Office,
@@ -151,6 +207,10 @@ class PressContact(models.Model):
 
     def get_absolute_url(self):
         return reverse("contacts:media") + f"#contact-{self.pk}"
+
+    @property
+    def local_job_title(self):
+        return localized(self, "job_title")
 
     @property
     def phone_display(self):

@@ -1,3 +1,4 @@
+import unicodedata
 from itertools import groupby
 
 from django.http import Http404, HttpResponse
@@ -6,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.http import content_disposition_header
 
 from pages.content_version import cached_until_change
+from pages.translations import language_fields
 from pages.views import section_page
 
 from . import vcards
@@ -24,15 +26,28 @@ def country_list(request):
 
 
 def countries_by_region():
+    """(region, countries) pairs, the countries in the alphabetical order of the active
+    language's names."""
     countries = (
         Country.objects.select_related("region")
         .order_by("region__sort_order", "region__name", "name")
-        .only("name", "slug", "presence", "member_since", "region__name", "region__slug")
-    )
+        .only(
+            "name", "code", "slug", "presence", "member_since", "region__name", "region__slug",
+            *(f"region__{field}" for field in language_fields("name")),
+        )
+    )  # fmt: skip
     return [
-        (region, list(members))
+        (region, sorted(members, key=lambda country: collation_key(country.local_name)))
         for region, members in groupby(countries, key=lambda country: country.region)
     ]
+
+
+def collation_key(name):
+    """Sorts "Égypte" with the E's: accents set aside, then case."""
+    unaccented = "".join(
+        char for char in unicodedata.normalize("NFD", name) if not unicodedata.combining(char)
+    )
+    return unaccented.casefold()
 
 
 def country_detail(request, slug):

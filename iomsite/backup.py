@@ -30,11 +30,13 @@ FORMAT_VERSION = 1
 CONTENT_MODELS = [
     "pages.Image",
     "pages.Page",
+    "pages.PageTranslation",
     "contacts.Region",
     "contacts.Country",
     "contacts.Office",
     "contacts.PressContact",
     "taggit.Tag",
+    "news.TopicName",
     "news.Release",
     "news.ReleaseContact",
     "news.EmbargoLink",

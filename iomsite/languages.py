@@ -7,7 +7,7 @@ The admin, which no cache shares, speaks the staff member's browser language ins
 """
 
 from django.conf import settings
-from django.urls import Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -41,10 +41,10 @@ def in_language(path, language):
     (Django's translate_url answers with the path itself instead)."""
     try:
         match = resolve(path)
-    except Resolver404:
+        with translation.override(language):
+            return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+    except (Resolver404, NoReverseMatch):  # no page there, or one without a name (media)
         return None
-    with translation.override(language):
-        return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
 
 
 def x_default(versions):

@@ -15,7 +15,7 @@ from news.filters import ReleaseFilterForm
 from news.models import Release
 from news.search import clean_query
 from pages.content_version import cached_until_change
-from pages.models import Page
+from pages.models import Page, show_translations
 
 from .languages import language_prefixes
 from .search import search_site
@@ -29,12 +29,7 @@ MAX_PAGE_PARAMETER = 10
 def home(request):
     ids = cached_until_change("home-releases", home_release_ids)
     cards = rendered_cards(ids["highlights"] + ids["latest"])  # one query at most for both
-    sections = cached_until_change(
-        "home-sections",
-        lambda: list(
-            Page.objects.live().filter(parent=None, show_in_menu=True).exclude(summary="")
-        ),
-    )
+    sections = cached_until_change("home-sections", home_sections)
     return TemplateResponse(
         request,
         "home.html",
@@ -44,6 +39,12 @@ def home(request):
             "sections": sections,
         },
     )
+
+
+def home_sections():
+    """The top-level sections with a summary, in the active language where translated."""
+    sections = list(Page.objects.live().filter(parent=None, show_in_menu=True).exclude(summary=""))
+    return show_translations(sections, fields=("title", "menu_title", "summary"))
 
 
 def home_release_ids():

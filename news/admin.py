@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from taggit.admin import TagAdmin
 from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
@@ -17,9 +18,18 @@ from pages.admin import PublishableAdmin, PublishingStateFilter
 from pages.autocomplete import CheckedAutocompleteAdmin
 from pages.preview import PreviewMixin
 from pages.publishing import State
+from pages.translation_admin import TranslatedAdminMixin, TranslationFormMixin
 
 from .alerts import alert_summary
-from .models import EMBARGO_LINK_LIFETIME, Consent, EmbargoLink, Release, ReleaseContact, Subscriber
+from .models import (
+    EMBARGO_LINK_LIFETIME,
+    Consent,
+    EmbargoLink,
+    Release,
+    ReleaseContact,
+    Subscriber,
+    TopicName,
+)
 from .search import editor_prefixes, editor_search
 from .subscriptions import describe
 from .tagging import CheckedTagField
@@ -152,7 +162,7 @@ class EmbargoLinkInline(admin.TabularInline):
 
 
 @admin.register(Release)
-class ReleaseAdmin(PreviewMixin, PublishableAdmin):
+class ReleaseAdmin(TranslatedAdminMixin, TranslationFormMixin, PreviewMixin, PublishableAdmin):
     list_display = [
         "title",
         "kind",
@@ -199,7 +209,57 @@ class ReleaseAdmin(PreviewMixin, PublishableAdmin):
         (_("Email alert"), {"fields": ["email_alert"]}),
         PublishableAdmin.history_fieldset,
     ]
-    readonly_fields = [*PublishableAdmin.readonly_fields, "email_alert"]
+    # Shown above the form of a translation.
+    translation_fieldset = (_("Original"), {"fields": ["original_text", "up_to_date"]})
+    readonly_fields = [*PublishableAdmin.readonly_fields, "email_alert", "original_text"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.translation_of_id:
+            return [self.translation_fieldset, *fieldsets]
+        return fieldsets
+
+    # Translators (news.translate_release) change versions in other languages, never an
+    # original, and never what makes a release a version of another.
+    def may_translate(self, request):
+        user = request.user
+        return user.has_perm("news.add_release") or user.has_perm("news.translate_release")
+
+    def has_change_permission(self, request, obj=None):
+        if super().has_change_permission(request, obj):
+            return True
+        is_translation = obj is not None and obj.translation_of_id is not None
+        return is_translation and request.user.has_perm("news.translate_release")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not request.user.has_perm("news.change_release"):
+            readonly = [*readonly, "language", "translation_of"]
+        return readonly
+
+    def is_original(self, release):
+        return release.translation_of_id is None
+
+    def original_language(self, release):
+        return release.language
+
+    def original_of(self, release):
+        return release.translation_of
+
+    def original_queryset(self):
+        return Release.objects.filter(translation_of=None).only(
+            "language", "slug", *Release.TRANSLATED_FIELDS
+        )
+
+    def translations_by_original(self, originals):
+        found = {}
+        translations = Release.objects.filter(translation_of__in=originals).only(
+            "translation_of_id", "language", "status", "publish_at", "unpublish_at",
+            "source_digest",
+        )  # fmt: skip
+        for translation in translations:
+            found.setdefault(translation.translation_of_id, {})[translation.language] = translation
+        return found
 
     @admin.display(description=_("subscribers"))
     def email_alert(self, release):
@@ -362,3 +422,18 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class TopicNameInline(admin.StackedInline):
+    model = TopicName
+    can_delete = False
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TopicAdmin(TagAdmin):
+    """Taggit's admin of topics, with their names in French and Spanish."""
+
+    inlines = [TopicNameInline, *TagAdmin.inlines]

@@ -12,8 +12,9 @@ from taggit.models import Tag
 
 from contacts.models import Country, Region
 from pages.content_version import cached_until_change
+from pages.translations import language_fields
 
-from .models import Release
+from .models import Release, topic_name
 
 MAX_PARAMETER_LENGTH = 100
 # The filters whose values are slugs of these models.
@@ -91,13 +92,31 @@ class ReleaseFilterForm(forms.Form):
         return urlencode({**extra, **params})
 
 
+# What filter_values() reads of each model to name it in the active language.
+NAME_FIELDS = {
+    Country: ("slug", "name", "code"),
+    Region: ("slug", "name", *language_fields("name")),
+    Tag: ("slug", "name", *(f"names__{field}" for field in language_fields("name"))),
+}
+
+
+def local_name(item):
+    return topic_name(item) if isinstance(item, Tag) else item.local_name
+
+
 def filter_values(model):
-    """({id: slug}, {slug: name}) of every country, region or topic, kept until content
-    changes: checking a filter, counting and labelling its choices then cost no query."""
+    """({id: slug}, {slug: name in the active language}) of every country, region or topic,
+    kept until content changes, per language: checking a filter, counting and labelling its
+    choices then cost no query. Slugs are the same in every language."""
 
     def build():
-        rows = list(model.objects.values_list("pk", "slug", "name"))
-        return {pk: slug for pk, slug, _ in rows}, {slug: name for _, slug, name in rows}
+        items = model.objects.only(*NAME_FIELDS[model])
+        if model is Tag:
+            items = items.select_related("names")
+        items = list(items)
+        return {item.pk: item.slug for item in items}, {
+            item.slug: local_name(item) for item in items
+        }
 
     return cached_until_change(f"filter-values:{model._meta.label_lower}", build)
 

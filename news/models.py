@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import connection, models
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
@@ -12,12 +13,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from contacts.models import Country, PressContact
 from pages.models import Image
 from pages.publishing import Publishable, PublishableQuerySet
 from pages.redirects import live_url_in_db, record_moves
 from pages.richtext import RichTextField
+from pages.translations import FALLBACK_HELP, text_digest
 
 
 class ReleaseQuerySet(PublishableQuerySet):
@@ -26,7 +29,7 @@ class ReleaseQuerySet(PublishableQuerySet):
         return self.select_related("dateline_country", "image").only(
             "kind", "title", "slug", "summary", "dateline", "language", "publish_at",
             "status", "unpublish_at", "featured",
-            "dateline_country__name", "dateline_country__slug",
+            "dateline_country__name", "dateline_country__slug", "dateline_country__code",
             "image__file", "image__alt_text", "image__decorative", "image__renditions",
             "image__width", "image__height",
         )  # fmt: skip
@@ -141,6 +144,9 @@ class Release(Publishable):
         related_name="translations",
         help_text=_("For a French or Spanish version: the original release."),
     )
+    # For a translation: the digest of the original's text it was made from (see
+    # pages/translations.py); the original changed since when they differ.
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
     featured = models.BooleanField(
         _("featured"), default=False, help_text=_("Highlighted on the home page.")
     )
@@ -160,9 +166,22 @@ class Release(Publishable):
 
     objects = ReleaseQuerySet.as_manager()
 
+    # What a translation says in its own language; the rest is copied from the original.
+    TRANSLATED_FIELDS = ("title", "summary", "body")
+    SHARED_FIELDS = ("kind", "dateline_country", "dateline", "image")
+
     class Meta:
         ordering = ["-publish_at", "-id"]
         get_latest_by = "publish_at"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                name="one_release_version_per_language",
+                violation_error_message=_(
+                    "That release already has a version in this language: edit that one."
+                ),
+            )
+        ]
         indexes = [
             # The newsroom's order; with unpublish_at in it too, a page's ids come from the
             # index alone however deep the page.
@@ -177,7 +196,10 @@ class Release(Publishable):
         ]
         verbose_name = _("release")
         verbose_name_plural = _("releases")
-        permissions = [("publish_release", _("Can publish, unpublish and schedule"))]
+        permissions = [
+            ("publish_release", _("Can publish, unpublish and schedule")),
+            ("translate_release", _("Can add and change versions in other languages")),
+        ]
 
     def __str__(self):
         return self.title
@@ -198,6 +220,60 @@ class Release(Publishable):
         super().save(*args, **kwargs)
         record_moves([(old_live_url, self)])
 
+    def clean(self):
+        original = self.translation_of
+        if original is None:
+            if self.pk and self.translations.filter(language=self.language).exists():
+                raise ValidationError(
+                    {"language": _("One of this release's versions is in this language already.")}
+                )
+            return
+        if original.pk == self.pk or original.translation_of_id is not None:
+            raise ValidationError(
+                {"translation_of": _("Choose the original release, not one of its versions.")}
+            )
+        if self.pk and self.translations.exists():
+            raise ValidationError(
+                {"translation_of": _("This release is an original with versions of its own.")}
+            )
+        if self.language == original.language:
+            raise ValidationError(
+                {"language": _("A version must be in another language than its original.")}
+            )
+
+    def text_digest(self):
+        return text_digest(self, self.TRANSLATED_FIELDS)
+
+    @property
+    def is_out_of_date(self):
+        """A translation whose original's text changed since it was made or marked up to date."""
+        original = self.translation_of
+        return original is not None and self.source_digest != original.text_digest()
+
+    @transaction.atomic
+    def new_translation(self, language, user=None):
+        """A draft version in `language`, starting from this original's text and sharing its
+        kind, dateline, image, countries, topics and press contacts."""
+        slug = f"{self.slug[: 255 - len(language) - 1]}-{language}"
+        if Release.objects.filter(slug=slug).exists():
+            slug = f"{slug[:240]}-{secrets.token_hex(4)}"
+        version = Release.objects.create(
+            translation_of=self,
+            language=language,
+            slug=slug,
+            source_digest=self.text_digest(),
+            created_by=user,
+            updated_by=user,
+            **{name: getattr(self, name) for name in self.TRANSLATED_FIELDS + self.SHARED_FIELDS},
+        )
+        version.countries.set(self.countries.all())
+        version.tags.set(self.tags.all())
+        ReleaseContact.objects.bulk_create(
+            ReleaseContact(release=version, contact_id=link.contact_id, sort_order=link.sort_order)
+            for link in self.release_contacts.all()
+        )
+        return version
+
     @property
     def kind_label(self):
         """get_kind_display() for less: that hashes each lazy label of the choices on every
@@ -208,7 +284,7 @@ class Release(Publishable):
     def dateline_text(self):
         if self.dateline:
             return self.dateline
-        return self.dateline_country.name if self.dateline_country_id else ""
+        return self.dateline_country.local_name if self.dateline_country_id else ""
 
     @property
     def body_with_dateline(self):
@@ -258,6 +334,39 @@ def live_versions_of_groups(releases):
     for group in versions.values():
         group.sort(key=lambda version: order.index(version.language))
     return versions
+
+
+class TopicName(models.Model):
+    """A topic's name in French and Spanish; its slug, for filters, is the same in every
+    language."""
+
+    tag = models.OneToOneField(
+        Tag, primary_key=True, on_delete=models.CASCADE, related_name="names"
+    )
+    name_fr = models.CharField(
+        _("name in French"), max_length=100, blank=True, help_text=FALLBACK_HELP
+    )
+    name_es = models.CharField(
+        _("name in Spanish"), max_length=100, blank=True, help_text=FALLBACK_HELP
+    )
+
+    class Meta:
+        verbose_name = _("name in other languages")
+        verbose_name_plural = _("names in other languages")
+
+    def __str__(self):
+        return str(self.tag)
+
+
+def topic_name(tag):
+    """A topic's name in the active language; load tags with select_related("names")."""
+    language = get_language()
+    if language == settings.LANGUAGE_CODE:
+        return tag.name
+    try:
+        return getattr(tag.names, f"name_{language}", "") or tag.name
+    except TopicName.DoesNotExist:
+        return tag.name
 
 
 class ReleaseContact(models.Model):

@@ -223,7 +223,7 @@ class ReleaseSearch:
         releases = Release.objects.filter(pk__in=ids).select_related("dateline_country")
         releases = releases.only(
             "kind", "title", "slug", "summary", "dateline", "language", "publish_at",
-            "dateline_country__name",
+            "dateline_country__name", "dateline_country__code",
         )  # fmt: skip
         if self.mode != self.WORDS:
             words = [self.searched] * len(CONFIGS)

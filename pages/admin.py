@@ -4,15 +4,16 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, override
 from reversion.models import Version
 
 from .autocomplete import CheckedAutocompleteAdmin
 from .forms import PublishableAdminForm
 from .images import LibraryImageFormField
-from .models import Image, Page, SlugRedirect
+from .models import Image, Page, PageTranslation, SlugRedirect
 from .preview import PreviewMixin
 from .publishing import State, Status
+from .translation_admin import TranslatedAdminMixin, TranslationFormMixin
 from .versions import HistoryAdmin, add_versions
 from .views import render_page
 
@@ -159,7 +160,7 @@ class PublishableAdmin(CheckedAutocompleteAdmin, HistoryAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(PreviewMixin, PublishableAdmin):
+class PageAdmin(TranslatedAdminMixin, PreviewMixin, PublishableAdmin):
     list_display = [
         "title",
         "path_display",
@@ -196,6 +197,56 @@ class PageAdmin(PreviewMixin, PublishableAdmin):
     def render_preview(self, request, page, form, formsets, **extra_context):
         page.path = page.compute_path()  # where it will be once saved
         return render_page(request, page, **extra_context)
+
+    def original_queryset(self):
+        return Page.objects.order_by("path").only("path", *Page.TRANSLATED_FIELDS)
+
+    def translations_by_original(self, originals):
+        found = {}
+        translations = PageTranslation.objects.filter(page__in=originals).only(
+            "page_id", "language", "status", "publish_at", "unpublish_at", "source_digest"
+        )
+        for translation in translations:
+            found.setdefault(translation.page_id, {})[translation.language] = translation
+        return found
+
+    def may_translate(self, request):
+        return request.user.has_perm("pages.add_pagetranslation")
+
+
+@admin.register(PageTranslation)
+class PageTranslationAdmin(TranslationFormMixin, PreviewMixin, PublishableAdmin):
+    list_display = ["title", "page", "language", "state_badge", "updated_at"]
+    list_filter = [PublishingStateFilter, "language"]
+    list_select_related = ["page"]
+    search_fields = ["title", "page__path", "summary"]
+    autocomplete_fields = ["page"]
+    fieldsets = [
+        (_("Original"), {"fields": ["original_text"]}),
+        (None, {"fields": ["page", "language", "title", "summary", "body", "up_to_date"]}),
+        PublishableAdmin.publishing_fieldset,
+        (_("Menu"), {"fields": ["menu_title"]}),
+        (
+            _("Advanced options"),
+            {"fields": ["seo_title", "search_description"], "classes": ["collapse"]},
+        ),
+        PublishableAdmin.history_fieldset,
+    ]
+    readonly_fields = [*PublishableAdmin.readonly_fields, "original_text"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A translation stays the version of its page in its language.
+        fixed = ["page", "language"] if obj is not None else []
+        return [*super().get_readonly_fields(request, obj), *fixed]
+
+    def original_of(self, translation):
+        return translation.page if translation.page_id else None
+
+    def render_preview(self, request, translation, form, formsets, **extra_context):
+        page = translation.page
+        page.show_translation(translation)
+        with override(translation.language):
+            return render_page(request, page, **extra_context).render()
 
 
 @admin.register(Image)

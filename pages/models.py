@@ -6,8 +6,10 @@ from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .content_version import cached_until_change
 from .images import (
     RENDITION_SPECS,
     delete_renditions,
@@ -19,6 +21,7 @@ from .images import (
 from .publishing import Publishable, PublishableQuerySet
 from .redirects import SlugRedirect, live_url_in_db, record_moves  # noqa: F401 (a model)
 from .richtext import RichTextField
+from .translations import TRANSLATION_LANGUAGES, text_digest
 
 # Addresses the URLconf serves itself: no page may take them.
 RESERVED_SLUGS = {"admin", "api", "media", "static", "search", "sitemap.xml", "robots.txt"}
@@ -143,12 +146,14 @@ class Image(models.Model):
 
 class PageQuerySet(PublishableQuerySet):
     def menu(self):
-        """Live pages in the main menu, as (top-level page, [children]) pairs."""
+        """Live pages in the main menu, as (top-level page, [children]) pairs, with their
+        titles in the active language where a translation is live."""
         pages = list(
             self.live()
             .filter(show_in_menu=True)
             .only("title", "menu_title", "path", "parent_id", "sort_order")
         )
+        show_translations(pages, fields=("title", "menu_title"))
         children = {}
         for page in pages:
             children.setdefault(page.parent_id, []).append(page)
@@ -156,6 +161,18 @@ class PageQuerySet(PublishableQuerySet):
 
 
 class Page(Publishable):
+    # What a PageTranslation gives in another language; the rest of a page is shared.
+    TRANSLATED_FIELDS = (
+        "title",
+        "menu_title",
+        "summary",
+        "body",
+        "seo_title",
+        "search_description",
+    )
+    # The language of the text shown; set to the translation's by show_translation().
+    text_language = settings.LANGUAGE_CODE
+
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent page"),
@@ -281,8 +298,123 @@ class Page(Publishable):
         Page.objects.bulk_update(descendants, ["path"])
         return moves
 
+    def live_languages(self):
+        """The languages this page is live in, the default one first; none if it is not live."""
+        return page_languages().get(self.pk, [])
+
+    def text_digest(self):
+        return text_digest(self, self.TRANSLATED_FIELDS)
+
+    def show_translation(self, translation, fields=TRANSLATED_FIELDS):
+        """Show the translation's text instead of this page's (in memory only)."""
+        for name in fields:
+            setattr(self, name, getattr(translation, name))
+        self.text_language = translation.language
+
+    def new_translation(self, language, user=None):
+        """A draft translation starting from this page's text, to be translated."""
+        fields = {name: getattr(self, name) for name in self.TRANSLATED_FIELDS}
+        return PageTranslation.objects.create(
+            page=self,
+            language=language,
+            source_digest=self.text_digest(),
+            created_by=user,
+            updated_by=user,
+            **fields,
+        )
+
     def ancestors(self):
         """Live ancestors from the top, in one query: the breadcrumb trail."""
         parts = self.path.strip("/").split("/")[:-1]
         prefixes = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
         return sorted(Page.objects.live().filter(path__in=prefixes), key=lambda p: len(p.path))
+
+
+class PageTranslation(Publishable):
+    """A page's text in another language, published on its own; the page's place in the tree,
+    address, image and template are the page's."""
+
+    page = models.ForeignKey(
+        Page, verbose_name=_("page"), on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(_("language"), max_length=5, choices=TRANSLATION_LANGUAGES)
+    title = models.CharField(_("title"), max_length=255)
+    menu_title = models.CharField(
+        _("menu title"), max_length=100, blank=True, help_text=_("Shorter title for menus.")
+    )
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("One or two sentences shown on cards and in menus.")
+    )
+    body = RichTextField(_("body"), blank=True)
+    seo_title = models.CharField(
+        _("title for search engines"),
+        max_length=255,
+        blank=True,
+        help_text=_("Leave empty to use the title."),
+    )
+    search_description = models.TextField(
+        _("search description"),
+        blank=True,
+        help_text=_("Shown under the title in search results. Leave empty to use the summary."),
+    )
+    # The digest of the page's text this translation was made from (pages/translations.py).
+    source_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["page__path", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "language"],
+                name="one_page_translation_per_language",
+                violation_error_message=_(
+                    "This page already has a version in this language: edit that one."
+                ),
+            )
+        ]
+        indexes = [models.Index(fields=["language", "status", "publish_at"])]
+        verbose_name = _("page translation")
+        verbose_name_plural = _("page translations")
+        permissions = [("publish_pagetranslation", _("Can publish, unpublish and schedule"))]
+
+    def __str__(self):
+        return f"{self.page.path_display} ({self.language})"
+
+    def get_absolute_url(self):
+        with translation.override(self.language):
+            return self.page.get_absolute_url()
+
+    @property
+    def is_out_of_date(self):
+        return self.source_digest != self.page.text_digest()
+
+
+def show_translations(pages, fields=Page.TRANSLATED_FIELDS):
+    """Give each page the text of its live translation into the active language, where there
+    is one, and return the pages: one query, none in the default language."""
+    language = translation.get_language()
+    if language == settings.LANGUAGE_CODE or not pages:
+        return pages
+    translations = PageTranslation.objects.live().filter(
+        language=language, page__in=[page.pk for page in pages if page.pk]
+    )
+    by_page = {item.page_id: item for item in translations.only("page_id", "language", *fields)}
+    for page in pages:
+        if found := by_page.get(page.pk):
+            page.show_translation(found, fields)
+    return pages
+
+
+def page_languages():
+    """{page id: [languages it is live in]}: the default language for every live page, then
+    each language with a live translation; kept until content changes. For hreflang links and
+    the sitemap."""
+
+    def build():
+        live_pages = Page.objects.live().values_list("pk", flat=True)
+        languages = {pk: [settings.LANGUAGE_CODE] for pk in live_pages}
+        translated = PageTranslation.objects.live().filter(page__in=Page.objects.live())
+        for page_id, language in translated.values_list("page_id", "language"):
+            languages[page_id].append(language)
+        return languages
+
+    return cached_until_change("page-live-languages", build)

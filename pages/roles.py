@@ -2,6 +2,7 @@
 
 EDITORS = "Editors"
 PUBLISHERS = "Publishers"
+TRANSLATORS = "Translators"
 
 WRITE = ("add", "change", "view")
 
@@ -19,8 +20,9 @@ def _permissions(models_and_actions):
 EDITOR_PERMISSIONS = _permissions(
     {
         "pages.page": (*WRITE, "delete"),
+        "pages.pagetranslation": (*WRITE, "delete"),
         "pages.image": WRITE,
-        "news.release": (*WRITE, "delete"),
+        "news.release": (*WRITE, "delete", "translate"),
         "news.releasecontact": (*WRITE, "delete"),
         "contacts.country": WRITE,
         "contacts.office": WRITE,
@@ -33,6 +35,7 @@ EDITOR_PERMISSIONS = _permissions(
 PUBLISHER_PERMISSIONS = EDITOR_PERMISSIONS | _permissions(
     {
         "pages.page": ("publish",),
+        "pages.pagetranslation": ("publish",),
         "news.release": ("publish",),
         "pages.image": ("delete",),
         "pages.slugredirect": ("view", "delete"),
@@ -43,4 +46,23 @@ PUBLISHER_PERMISSIONS = EDITOR_PERMISSIONS | _permissions(
     }
 )
 
-ROLES = {EDITORS: EDITOR_PERMISSIONS, PUBLISHERS: PUBLISHER_PERMISSIONS}
+# Translators write versions in other languages (page translations, releases with an
+# original) and read what they translate; they change no original and never publish.
+TRANSLATOR_PERMISSIONS = _permissions(
+    {
+        "pages.pagetranslation": WRITE,
+        "pages.page": ("view",),
+        "pages.image": ("view",),
+        "news.release": ("view", "translate"),
+        "news.releasecontact": ("view",),
+        "contacts.country": ("view",),
+        "contacts.presscontact": ("view",),
+        "taggit.tag": ("view",),
+    }
+)
+
+ROLES = {
+    EDITORS: EDITOR_PERMISSIONS,
+    PUBLISHERS: PUBLISHER_PERMISSIONS,
+    TRANSLATORS: TRANSLATOR_PERMISSIONS,
+}

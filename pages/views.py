@@ -1,19 +1,38 @@
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.template.loader import select_template
 from django.template.response import TemplateResponse
+from django.utils.translation import get_language
 
 from .content_version import cached_until_change
-from .models import APP_SECTIONS, Page
-from .preview import mark_preview, visible_to
+from .models import APP_SECTIONS, Page, PageTranslation, show_translations
+from .preview import mark_preview, may_preview, visible_to
 
 
 def page_detail(request, path):
     page = get_object_or_404(
         visible_to(request, Page.objects.select_related("hero_image")), path=f"{path}/"
     )
+    translation = page_translation(request, page)
+    if translation is not None:
+        page.show_translation(translation)
     # Where the page sits in the tree changes only when content does.
     tree = cached_until_change(f"page-tree:{page.pk}", lambda: page_tree(page))
-    return mark_preview(render_page(request, page, tree), page)
+    response = mark_preview(render_page(request, page, tree), page)
+    return mark_preview(response, translation) if translation is not None else response
+
+
+def page_translation(request, page):
+    """The page's translation into the language of the address: the live one, kept until
+    content changes; for staff who may edit translations, the latest in any state. None in
+    the default language or when there is none."""
+    language = get_language()
+    if language == settings.LANGUAGE_CODE:
+        return None
+    translations = page.translations.filter(language=language)
+    if may_preview(request, PageTranslation):
+        return translations.first()
+    return cached_until_change(f"page-translation:{page.pk}", lambda: translations.live().first())
 
 
 def render_page(request, page, tree=None, **extra_context):
@@ -24,7 +43,8 @@ def render_page(request, page, tree=None, **extra_context):
 
 
 def page_tree(page):
-    """The breadcrumb trail, the section the page is in, its pages and the page's children."""
+    """The breadcrumb trail, the section the page is in, its pages and the page's children,
+    with their titles in the active language where a translation is live."""
     ancestors = page.ancestors()
     section = ancestors[0] if ancestors else page
     live_pages = Page.objects.live()
@@ -34,6 +54,9 @@ def page_tree(page):
         child_pages = section_pages
     else:
         child_pages = list(live_pages.filter(parent=page)) if page.pk else []
+    # The section and the page itself show in the trail and the section's menu too.
+    shown = [*ancestors, *section_pages, *child_pages]
+    show_translations(shown, fields=("title", "menu_title", "summary"))
     return {
         "ancestors": ancestors,
         "section": section,
@@ -48,4 +71,5 @@ def section_page(path):
 
 
 def _section_pages():
-    return {page.path: page for page in Page.objects.live().filter(path__in=APP_SECTIONS)}
+    pages = list(Page.objects.live().filter(path__in=APP_SECTIONS))
+    return {page.path: page for page in show_translations(pages)}

@@ -1,6 +1,8 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from iomsite.cache import sent_pages
 
@@ -13,6 +15,15 @@ def empty_cache():
     yield
     cache.clear()
     sent_pages.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request to /fr/ leaves French active in the test's thread, as the middleware sets the
+    language of each request: every test starts in the default language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

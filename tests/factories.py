@@ -16,7 +16,7 @@ from taggit.models import Tag, TaggedItem
 
 from contacts.models import Country, Office, PressContact
 from news.models import EmbargoLink, Release, ReleaseContact, Subscriber
-from pages.models import Image, Page
+from pages.models import Image, Page, PageTranslation
 from pages.publishing import Status
 
 _sequence = count(1)
@@ -52,6 +52,17 @@ def make_page(title=None, parent=None, **overrides):
     fields = {"slug": f"page-{n}", "status": Status.PUBLISHED, "summary": f"About {title}."}
     fields.update(overrides)
     return Page.objects.create(title=title, parent=parent, **fields)
+
+
+def make_page_translation(page, language="fr", **overrides):
+    """A live translation of `page`, made from its current text."""
+    fields = {
+        "title": f"{page.title} ({language})",
+        "status": Status.PUBLISHED,
+        "source_digest": page.text_digest(),
+    }
+    fields.update(overrides)
+    return PageTranslation.objects.create(page=page, language=language, **fields)
 
 
 def make_office(name=None, **overrides):

@@ -4,9 +4,10 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from taggit.models import Tag
 
 from iomsite.backup import CONTENT_APPS, CONTENT_MODELS, DERIVED_MODELS
-from news.models import Release, ReleaseAlert, Subscriber
+from news.models import Release, ReleaseAlert, Subscriber, TopicName
 from pages.models import Page
 from pages.publishing import Status
 from tests.factories import (
@@ -17,6 +18,7 @@ from tests.factories import (
     make_image,
     make_office,
     make_page,
+    make_page_translation,
     make_release,
     now,
     tomorrow,
@@ -36,6 +38,7 @@ def content(django_user_model):
     )
     section = make_page("Who we are", hero_image=image, created_by=editor, updated_by=editor)
     make_page("Our history", parent=section, status=Status.DRAFT)
+    make_page_translation(section, title="Qui sommes-nous")
     office = make_office("IOM Beijing", country=country("CN"), city="Beijing")
     contact = make_contact("Ellen Wong", office=office, job_title="Media officer")
     original = make_release(
@@ -48,6 +51,7 @@ def content(django_user_model):
         created_by=editor,
     )
     make_release("Aide aux migrants", language="fr", translation_of=original, tags=["Climate"])
+    TopicName.objects.create(tag=Tag.objects.get(name="Climate"), name_fr="Climat")
     make_embargo_link(make_release("Embargoed", publish_at=tomorrow()))
     original.slug = "migrants-helped-in-china"
     original.save()  # the old address now redirects

@@ -15,9 +15,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from reversion.models import Version
 
-from news.models import Release
+from news.models import Release, TopicName
 from pages.content_version import CONTENT_APPS
 from pages.publishing import Status
 from tests.admin_forms import admin_form_data
@@ -27,6 +28,7 @@ from tests.factories import (
     make_image,
     make_office,
     make_page,
+    make_page_translation,
     make_release,
     release_row,
 )
@@ -227,6 +229,15 @@ def test_topics_added_and_cleared_show_at_once(live_release, visitor):
     assert "Health" not in visitor.get(address).text
 
 
+def test_a_topic_named_in_french_shows_at_once(visitor):
+    release = make_release(tags=["Resettlement"])
+    french_page = translation.override("fr")(release.get_absolute_url)()
+    for _ in range(2):
+        assert "Réinstallation" not in visitor.get(french_page).text
+    TopicName.objects.create(tag=release.tags.get(), name_fr="Réinstallation")
+    assert "Réinstallation" in visitor.get(french_page).text
+
+
 def test_contacts_added_to_a_release_show_at_once(live_release, visitor):
     contact = make_contact(name="Amina Okafor")
     assert "Amina Okafor" not in visitor.get(live_release.get_absolute_url()).text
@@ -331,6 +342,11 @@ def tag_case():
     return release.tags.get(), release.get_absolute_url(), "Resettlement"
 
 
+def page_translation_case():
+    translation = make_page_translation(make_page(title="Our partners"), title="Nos partenaires")
+    return translation, translation.get_absolute_url(), "Nos partenaires"
+
+
 def redirect_case():
     release = make_release(slug="new-address")
     release.slug = "newer-address"
@@ -349,6 +365,7 @@ MODEL_CASES = {
     "contacts.PressContact": contact_case,
     "taggit.Tag": tag_case,
     "pages.SlugRedirect": redirect_case,
+    "pages.PageTranslation": page_translation_case,
 }
 # Content models not in the admin, and the tests above that write them.
 COVERED_THROUGH = {
@@ -356,6 +373,7 @@ COVERED_THROUGH = {
     "news.Release_countries": test_country_links_added_removed_cleared_and_set_move_a_release,
     "taggit.TaggedItem": test_topics_added_and_cleared_show_at_once,
     "news.EmbargoLink": test_a_restored_backup_shows_at_once,
+    "news.TopicName": test_a_topic_named_in_french_shows_at_once,
     # Written by database triggers with the releases they derive from.
     "news.TitleWord": test_a_release_taken_off_by_any_write_is_gone_everywhere,
     "news.SearchDocument": test_a_release_taken_off_by_any_write_is_gone_everywhere,

@@ -66,10 +66,11 @@ def addresses():
 
 
 # What an empty cache adds, once per edit: the content version, the next scheduled change
-# of pages and releases (two queries each), the menu, the section pages, the newsroom's
-# counts (the total with the calendar, countries, regions, topics), the cards shown and the
-# ids, slugs and names of the countries, regions and topics that the counts are labelled with.
-REBUILD_QUERIES = 15
+# of pages, page translations and releases (two queries each), the menu, the section pages,
+# the newsroom's counts (the total with the calendar, countries, regions, topics), the cards
+# shown and the ids, slugs and names of the countries, regions and topics that the counts are
+# labelled with.
+REBUILD_QUERIES = 17
 
 
 def count_queries(client, url):
@@ -108,7 +109,13 @@ def test_query_counts_stay_the_same_from_5_to_105_releases(client, uncached):
     assert Release.objects.live().count() > 90
     many = query_counts(client)
     assert many == few
-    assert query_counts(client, "/fr") == many  # the same in French
+    # In French, the same once warm; right after an edit a French page also reads its
+    # translations, within the same allowance.
+    french = query_counts(client, "/fr")
+    assert {name: warm for name, (_, warm) in french.items()} == {
+        name: warm for name, (_, warm) in many.items()
+    }
+    assert all(cold <= BUDGETS[name] + REBUILD_QUERIES for name, (cold, _) in french.items())
     over_budget = {
         name: (cold, warm)
         for name, (cold, warm) in many.items()

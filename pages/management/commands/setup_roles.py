@@ -6,7 +6,7 @@ from pages.roles import ROLES
 
 
 class Command(BaseCommand):
-    help = "Create or update the Editors and Publishers groups with exactly their permissions."
+    help = "Create or update the Editors, Publishers and Translators groups and their permissions."
 
     def add_arguments(self, parser):
         parser.add_argument(
