@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 
 from contacts.models import Country, PressContact
@@ -34,7 +35,7 @@ class ReleaseQuerySet(PublishableQuerySet):
 class Release(Publishable):
     class Kind(models.TextChoices):
         PRESS_RELEASE = "press-release", _("Press release")
-        NEWS = "news", _("News")
+        NEWS = "news", pgettext_lazy("kind of release", "News")
         STORY = "story", _("Story")
         STATEMENT = "statement", _("Statement")
         BRIEFING_NOTE = "briefing-note", _("Briefing note")
