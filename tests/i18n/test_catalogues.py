@@ -78,3 +78,22 @@ def test_compile_catalogues_writes_what_gettext_reads(language, expected):
 def test_compile_catalogues_refuses_an_unknown_language():
     with pytest.raises(CommandError, match="No catalogue for de"):
         call_command("compile_catalogues", "de")
+
+
+def test_update_catalogues_keeps_translations_adds_new_messages_and_drops_old_ones(
+    tmp_path, settings
+):
+    settings.LOCALE_PATHS = [tmp_path]
+    po = tmp_path / "fr" / "LC_MESSAGES" / "django.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Newsroom"\nmsgstr "Salle de presse"\n\n'
+        'msgid "A message no source marks"\nmsgstr "Un message"\n'
+    )
+    call_command("update_catalogues", verbosity=0)
+    french = catalogues.read_catalogue("fr")
+    assert french.get("Newsroom").string == "Salle de presse"
+    assert french.get("Skip to content").string == ""
+    assert french.get("A message no source marks") is None
+    assert catalogues.read_catalogue("es").get("Newsroom").string == ""  # a new catalogue
