@@ -3,6 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 .PHONY: run worker test setup lint bench bench-search serve clean
 
@@ -50,7 +51,12 @@ bench: setup
 bench-search: setup
 	$(PY) bench/search_speed.py --http --sizes $${BENCH_SEARCH_SIZES:-10000,100000}
 
-setup: $(STAMP)
+setup: $(STAMP) $(CATALOGUES)
+
+# The interface's translations (locale/*/LC_MESSAGES/django.po, in the repository) compiled for
+# Django, again whenever a .po file changes. DJANGO_DEBUG=1: compiling needs no secret key.
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(STAMP)
+	DJANGO_DEBUG=1 $(PY) manage.py compile_catalogues $*
 
 # Reinstall only when the declared or pinned dependencies change, so a second `make run` is fast.
 $(STAMP): pyproject.toml constraints.txt
@@ -60,4 +66,4 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var $(CATALOGUES)

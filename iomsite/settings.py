@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.humanize",  # intcomma: counts written as each language writes numbers
     "django.contrib.postgres",  # full-text and trigram search lookups (used on PostgreSQL only)
     "taggit",
     "django_prose_editor",
@@ -200,6 +202,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# How dates are written in each language (the `date` filter's "DATE_FORMAT").
+FORMAT_MODULE_PATH = ["iomsite.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -226,8 +230,9 @@ IMAGE_MAX_PIXELS = 50_000_000
 
 TAGGIT_CASE_INSENSITIVE = True
 
-SITE_NAME = os.environ.get("SITE_NAME", "International Organization for Migration")
-SITE_SHORT_NAME = os.environ.get("SITE_SHORT_NAME", "IOM")
+# The defaults are translated (pages.site_names); names set here are shown as they are.
+SITE_NAME = os.environ.get("SITE_NAME", gettext_noop("International Organization for Migration"))
+SITE_SHORT_NAME = os.environ.get("SITE_SHORT_NAME", gettext_noop("IOM"))
 
 # Response headers. No page needs inline scripts or styles, nor anything from another origin;
 # a view that ever needs an inline script gets CSP.NONCE through @csp_override.

@@ -39,6 +39,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pages.publishing import Status
+from pages.site_names import lazy_site_name
 
 from .models import Delivery, Release, ReleaseAlert, Subscriber
 from .subscriptions import matches
@@ -369,7 +370,7 @@ class Sender:
                 "contacts": self.contacts[release.pk],
                 "manage_url": settings.SITE_URL + subscriber.get_absolute_url(),
                 "unsubscribe_url": unsubscribe,
-                "site_name": settings.SITE_NAME,
+                "site_name": lazy_site_name(),
             }
         domain = list_domain()
         return composed(

@@ -47,7 +47,7 @@ class Choice:
 
     def __post_init__(self):
         # Facets are cached: a lazy translation would be unpickled into a new class per label
-        # on every request. The site speaks one language, so the text is fixed when counted.
+        # on every request. They are cached per language, so the text is fixed when counted.
         self.label = str(self.label)
 
 

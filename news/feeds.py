@@ -5,12 +5,14 @@ shows."""
 from dataclasses import dataclass, field
 
 from django import forms
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from pages.site_names import site_name, site_short_name
 
 from .filters import RELATED_MODELS, ReleaseFilterForm, names_by_slug
 from .models import Release
@@ -41,6 +43,11 @@ class FilteredNewsroom:
 
     def url(self, name):
         return reverse(name) + (f"?{self.query_string}" if self.filters else "")
+
+
+def news_title():
+    """ "IOM news": the feeds' title, before their filters'."""
+    return _("%(organization)s news") % {"organization": site_short_name()}
 
 
 def filter_labels(form, filters):
@@ -80,10 +87,12 @@ class LatestReleasesFeed(Feed):
         return FilteredNewsroom.from_request(request)
 
     def title(self, newsroom):
-        return " – ".join([f"{settings.SITE_SHORT_NAME} news", *newsroom.labels])
+        return " – ".join([news_title(), *newsroom.labels])
 
     def description(self, newsroom):
-        return f"Press releases, news and stories from the {settings.SITE_NAME}."
+        return _("Press releases, news and stories from the %(organization)s.") % {
+            "organization": site_name()
+        }
 
     subtitle = description
 
@@ -94,7 +103,7 @@ class LatestReleasesFeed(Feed):
         return newsroom.url(self.url_name)
 
     def author_name(self, newsroom):
-        return settings.SITE_NAME
+        return site_name()
 
     def items(self, newsroom):
         releases = (
@@ -123,7 +132,7 @@ class LatestReleasesFeed(Feed):
         return release.updated_at
 
     def item_author_name(self, release):
-        return settings.SITE_NAME
+        return site_name()
 
     def item_categories(self, release):
         return [release.kind_label, *(tag.name for tag in release.tags.all())]

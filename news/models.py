@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag
@@ -74,7 +74,7 @@ class ReleaseQuerySet(PublishableQuerySet):
 class Release(Publishable):
     class Kind(models.TextChoices):
         PRESS_RELEASE = "press-release", _("Press release")
-        NEWS = "news", _("News")
+        NEWS = "news", pgettext_lazy("kind of release", "News")
         STORY = "story", _("Story")
         STATEMENT = "statement", _("Statement")
         BRIEFING_NOTE = "briefing-note", _("Briefing note")

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from contacts import phones, vcards
 from pages.content_version import seconds_until_next_scheduled_change
 from pages.models import Image
+from pages.site_names import site_name
 
 from .embargo import through_embargo_link
 from .models import Release
@@ -100,14 +101,14 @@ class PressKit:
         return self.request.build_absolute_uri(self.release.get_absolute_url())
 
     def embargo_notice(self):
-        when = date_format(timezone.localtime(self.embargoed_until), "j F Y, H:i T")
+        when = date_format(timezone.localtime(self.embargoed_until), "DATETIME_FORMAT")
         return _("EMBARGOED until %(when)s. Do not publish, broadcast or share before then.") % {
             "when": when
         }
 
     def text(self):
         release = self.release
-        published = date_format(timezone.localtime(release.publish_at), "j F Y")
+        published = date_format(timezone.localtime(release.publish_at), "DATE_FORMAT")
         parts = [self.embargo_notice()] if self.embargoed_until else []
         parts += [
             release.title,
@@ -136,7 +137,7 @@ class PressKit:
     def credits(self):
         parts = [
             self.release.title,
-            _("Text: %(site)s, %(url)s") % {"site": settings.SITE_NAME, "url": self.source_url},
+            _("Text: %(site)s, %(url)s") % {"site": site_name(), "url": self.source_url},
         ]
         for name, image in self.images:
             lines = [name]

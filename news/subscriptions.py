@@ -15,8 +15,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _t
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
@@ -166,17 +165,17 @@ def describe(filters, language):
     if filters.get("kind"):
         parts.append(", ".join(str(kinds.get(kind, kind)) for kind in filters["kind"]))
     else:
-        parts.append(_t("All releases"))
+        parts.append(gettext("All releases"))
     names = {name: _names(name, filters.get(name, [])) for name in RELATED_MODELS}
     if names["country"] or names["region"]:
         places = ", ".join(names["country"] + names["region"])
-        parts.append(_t("about %(places)s") % {"places": places})
+        parts.append(gettext("about %(places)s") % {"places": places})
     if names["tag"]:
-        parts.append(_t("on %(topics)s") % {"topics": ", ".join(names["tag"])})
+        parts.append(gettext("on %(topics)s") % {"topics": ", ".join(names["tag"])})
     if filters.get("language"):
         written = ", ".join(str(languages.get(code, code)) for code in filters["language"])
-        parts.append(_t("written in %(languages)s") % {"languages": written})
-    emails_in = _t("emails in %(language)s") % {"language": languages.get(language, language)}
+        parts.append(gettext("written in %(languages)s") % {"languages": written})
+    emails_in = gettext("emails in %(language)s") % {"language": languages.get(language, language)}
     return f"{' '.join(parts)}; {emails_in}"
 
 

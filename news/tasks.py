@@ -16,6 +16,8 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from pages.site_names import lazy_site_name
+
 from . import alerts
 from .models import Release, Subscriber
 from .subscriptions import CONFIRMATION_LIFETIME, confirmation_token, describe
@@ -49,7 +51,7 @@ def send_confirmation(subscriber_id, pending_key, attempt=0):
         "alerts": describe(request["filters"], request["language"]),
         "days": CONFIRMATION_LIFETIME.days,
         "known": subscriber.confirmed_at is not None,
-        "site_name": settings.SITE_NAME,
+        "site_name": lazy_site_name(),
     }
     message = alerts.composed("confirmation", context, subscriber.email, request["language"])
     try:

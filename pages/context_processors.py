@@ -1,8 +1,8 @@
-from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from .content_version import content_version, seconds_until_next_scheduled_change
 from .menus import main_menu
+from .site_names import site_name, site_short_name
 
 
 def site(request):
@@ -13,6 +13,6 @@ def site(request):
         "content_version": SimpleLazyObject(content_version),
         # ... and how long they stay true if time can change them (a scheduled page).
         "fragment_seconds": seconds_until_next_scheduled_change,
-        "site_name": settings.SITE_NAME,
-        "site_short_name": settings.SITE_SHORT_NAME,
+        "site_name": site_name(),
+        "site_short_name": site_short_name(),
     }

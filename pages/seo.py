@@ -5,11 +5,12 @@ JSON-LD is built as a dict in Python and written with Django's json_script, whic
 so a strict Content-Security-Policy allows it.
 """
 
-from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import json_script
 from django.utils.safestring import mark_safe
+
+from .site_names import site_name, site_short_name
 
 PUBLISHER_LOGO = "img/logo.svg"
 
@@ -24,8 +25,8 @@ def jsonld_script(data, element_id):
 def organization(request):
     return {
         "@type": "Organization",
-        "name": settings.SITE_NAME,
-        "alternateName": settings.SITE_SHORT_NAME,
+        "name": site_name(),
+        "alternateName": site_short_name(),
         "url": request.build_absolute_uri(reverse("home")),
         "logo": {"@type": "ImageObject", "url": request.build_absolute_uri(static(PUBLISHER_LOGO))},
     }

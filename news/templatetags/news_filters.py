@@ -1,7 +1,7 @@
 from html import escape
 
 from django import template
-from django.utils.formats import localize
+from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -15,7 +15,7 @@ def filter_options(choices):
     return mark_safe(
         "".join(
             f'<option value="{escape(str(choice.value))}"{" selected" if choice.active else ""}>'
-            f"{escape(choice.label)} ({localize(choice.count)})</option>"
+            f"{escape(choice.label)} ({number_format(choice.count, force_grouping=True)})</option>"
             for choice in choices
         )
     )

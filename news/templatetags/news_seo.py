@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from news.feeds import news_title
 from pages.seo import jsonld_script, organization
 
 register = template.Library()
@@ -73,7 +74,7 @@ def feed_links(context, query_string="", label=""):
     """<link rel="alternate"> to the RSS and Atom feeds of the newsroom, filtered by the
     query string."""
     request = context["request"]
-    title = " – ".join(filter(None, [f"{context.get('site_short_name', '')} news", label]))
+    title = " – ".join(filter(None, [news_title(), label]))
     suffix = f"?{query_string}" if query_string else ""
     return format_html(
         '<link rel="alternate" type="application/rss+xml" title="{} (RSS)" href="{}">\n  '

@@ -14,7 +14,7 @@ from tests.factories import make_page, make_page_translation, tomorrow
 
 pytestmark = pytest.mark.django_db
 
-NOT_YET = "This page is not yet available in this language"
+NOT_YET = "Cette page n’est pas encore disponible en français"
 
 
 def french(page):

@@ -81,7 +81,7 @@ def test_the_seed_release_has_a_press_kit_with_its_text_html_credits_and_contact
     assert "<" not in plain
     html = text(archive, f"{stem}.html")
     assert html.startswith("<!DOCTYPE html>")
-    assert f"<h1>{release.title}</h1>" in html
+    assert f'<h1 lang="en">{release.title}</h1>' in html
     assert '<span class="dateline">China</span> – Migration flows' in html
     assert "This release has no images." in text(archive, "credits.txt")
     card = parse_vcard(archive.read("contacts/ellen-wong.vcf"))
