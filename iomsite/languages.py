@@ -53,6 +53,12 @@ def x_default(versions):
     return versions.get(settings.LANGUAGE_CODE) or next(iter(versions.values()))
 
 
+def address_in(item, language):
+    """An item's get_absolute_url() in a language."""
+    with translation.override(language):
+        return item.get_absolute_url()
+
+
 def url_in_language(view_name, language):
     with translation.override(language):
         return reverse(view_name)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from contacts.models import Country
 from news.models import Release, live_versions_of_groups
-from pages.models import Page
+from pages.models import Page, page_languages
 
 from .languages import x_default
 
@@ -32,10 +32,18 @@ class LiveSitemap(Sitemap):
 
 
 class PageSitemap(LiveSitemap):
+    """Each live page in each language it is live in, each naming the others."""
+
     changefreq = "monthly"
+    i18n = True
+    alternates = True
+    x_default = True
 
     def items(self):
         return Page.objects.live().only("path", "updated_at").order_by("path")
+
+    def get_languages_for_item(self, page):
+        return page_languages()[page.pk]
 
 
 class ReleaseSitemap(LiveSitemap):

@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, pgettext_lazy
@@ -16,6 +16,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from contacts.models import Country, PressContact
+from iomsite.languages import address_in
 from pages.models import Image
 from pages.publishing import Publishable, PublishableQuerySet
 from pages.redirects import live_url_in_db, record_moves
@@ -212,8 +213,7 @@ class Release(Publishable):
     @property
     def canonical_url(self):
         """Its address in its own language, where search engines and hreflang point."""
-        with translation.override(self.language):
-            return self.get_absolute_url()
+        return address_in(self, self.language)
 
     def save(self, *args, **kwargs):
         old_live_url = live_url_in_db(self)

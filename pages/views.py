@@ -4,6 +4,8 @@ from django.template.loader import select_template
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 
+from iomsite.languages import address_in
+
 from .content_version import cached_until_change
 from .models import APP_SECTIONS, Page, PageTranslation, show_translations
 from .preview import mark_preview, may_preview, visible_to
@@ -38,7 +40,15 @@ def page_translation(request, page):
 def render_page(request, page, tree=None, **extra_context):
     """The public view of a page; the admin preview renders an unsaved page through it."""
     template = select_template([page.template_name or "pages/page_detail.html"])
-    context = {"page": page, **(tree or page_tree(page))}
+    context = {
+        "page": page,
+        **(tree or page_tree(page)),
+        # hreflang names the languages the page is live in; the switcher leads to the same
+        # address in the others too, where the original shows until it is translated.
+        "alternate_addresses": {
+            language: address_in(page, language) for language in page.live_languages()
+        },
+    }
     return TemplateResponse(request, template, context | extra_context)
 
 

@@ -3,7 +3,8 @@
 A view that shows content which exists only in some languages (a release and its versions, a
 page and its translations) passes `alternate_addresses`: {language: address} of its live
 versions, and `language_fallback`: the view name of the nearest section, for languages the
-content is not in; `canonical_path` too if the page is at home at another address.
+content is not in (else the same address in that language); `canonical_path` too if the
+page is at home at another address.
 Other pages (home, newsroom, directory) exist in every language; a list's switcher links
 keep its cleaned filters (`query_string`), never what the address held.
 """
@@ -49,7 +50,7 @@ def language_switcher(context):
     when the page is not in it: never a form or a cookie, so every page stays cacheable."""
     versions = live_versions(context)
     query = context.get("query_string", "")
-    fallback = context.get("language_fallback", "home")
+    request = context.get("request")
     links = []
     current = get_language()
     for code, _name in settings.LANGUAGES:
@@ -57,7 +58,7 @@ def language_switcher(context):
             continue
         address = versions.get(code)
         if address is None:
-            address = url_in_language(fallback, code)
+            address = nearest_address(context, request, code)
         elif query and "alternate_addresses" not in context:
             address += f"?{query}"  # the same list or search, with its filters
         links.append(
@@ -68,6 +69,16 @@ def language_switcher(context):
             }
         )
     return {"links": links, "current": get_language_info(current)["name_local"].capitalize()}
+
+
+def nearest_address(context, request, language):
+    """Where the switcher leads in a language the content is not in: the view's section
+    (`language_fallback`), else the same address under that language's prefix (a page not yet
+    translated shows its original there, saying so), else that language's home page."""
+    if fallback := context.get("language_fallback"):
+        return url_in_language(fallback, language)
+    same = in_language(request.path_info, language) if request else None
+    return same or url_in_language("home", language)
 
 
 def open_graph_locales(context, language):

@@ -41,7 +41,7 @@ def test_preview_shows_unsaved_changes_as_the_public_page_and_saves_nothing(staf
     assert [template.name for template in response.templates][0] == "news/release_detail.html"
     page = response.text
     assert "Preview – not published" in page
-    assert '<h1>Floods displace thousands</h1>' in page
+    assert "<h1>Floods displace thousands</h1>" in page
     assert "<blockquote>We need help.</blockquote>" in page
     assert "<script>x()" not in page  # sanitized as on save
     assert "Safa Msehli" in page
@@ -65,7 +65,7 @@ def test_preview_of_a_new_release_creates_nothing(staff_client):
     }
     response = staff_client.post(preview_url(), data)
     assert response.status_code == 200
-    assert '<h1>Brand new</h1>' in response.text
+    assert "<h1>Brand new</h1>" in response.text
     assert "Goes live" in response.text
     assert not Release.objects.exists()
 
