@@ -33,12 +33,3 @@ if settings.DEBUG:
 
 # Last, so that every other address wins over a page of the same name.
 urlpatterns.append(path("", include("pages.urls")))
-
-if settings.ADMIN_REQUIRE_2FA:
-    # Staff sign in with a one-time code from a TOTP device (added under "TOTP devices").
-    from django_otp.admin import OTPAdminSite
-
-    admin.site.__class__ = OTPAdminSite
-
-admin.site.site_header = f"{settings.SITE_SHORT_NAME} website"
-admin.site.site_title = f"{settings.SITE_SHORT_NAME} website admin"

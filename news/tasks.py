@@ -16,6 +16,8 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
+from pages.emails import composed
+
 from . import alerts
 from .models import Release, Subscriber
 from .subscriptions import CONFIRMATION_LIFETIME, confirmation_token, describe
@@ -50,7 +52,7 @@ def send_confirmation(subscriber_id, pending_key, attempt=0):
         "known": subscriber.confirmed_at is not None,
         "site_name": settings.SITE_NAME,
     }
-    message = alerts.composed("confirmation", context, subscriber.email, request["language"])
+    message = composed("confirmation", context, subscriber.email, request["language"])
     try:
         mailers.default.send_messages([message])
     except (OSError, smtplib.SMTPException) as error:
