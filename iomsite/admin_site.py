@@ -16,7 +16,10 @@ from django.utils.translation import gettext_lazy as _
 SECTIONS = [
     (_("Newsroom"), ["news.Release", "taggit.Tag", "pages.ReviewEvent"]),
     (_("Website"), ["pages.Page", "pages.Image", "pages.SlugRedirect"]),
-    (_("Directory"), ["contacts.Region", "contacts.Country", "contacts.Office", "contacts.PressContact"]),
+    (
+        _("Directory"),
+        ["contacts.Region", "contacts.Country", "contacts.Office", "contacts.PressContact"],
+    ),
     (_("Journalists"), ["news.Subscriber"]),
     (
         _("Administration"),

@@ -131,7 +131,9 @@ def expiring_soon(models, now):
     rows = []
     for model in models:
         items = model.objects.live(now).filter(unpublish_at__lte=now + EXPIRING_WITHIN)
-        rows += [Row(item, item.unpublish_at) for item in items.order_by("unpublish_at")[:PANEL_SIZE]]
+        rows += [
+            Row(item, item.unpublish_at) for item in items.order_by("unpublish_at")[:PANEL_SIZE]
+        ]
     return nsmallest(PANEL_SIZE, rows, key=lambda row: row.when)
 
 
@@ -157,7 +159,8 @@ def release_translations_to_do(now):
     )
     have = {}
     translations = Release.objects.filter(translation_of__in=originals).exclude(
-        status=Status.PUBLISHED, unpublish_at__lte=now  # expired: taken down on purpose
+        status=Status.PUBLISHED,
+        unpublish_at__lte=now,  # expired: taken down on purpose
     )
     for original_id, language in translations.values_list("translation_of_id", "language"):
         have.setdefault(original_id, set()).add(language)
@@ -233,9 +236,7 @@ class PreferencesForm(forms.ModelForm):
 
 def preferences_view(request, site):
     preferences = StaffPreferences.objects.filter(user=request.user).first()
-    preferences = preferences or StaffPreferences(
-        user=request.user, time_zone=settings.TIME_ZONE
-    )
+    preferences = preferences or StaffPreferences(user=request.user, time_zone=settings.TIME_ZONE)
     form = PreferencesForm(request.POST or None, instance=preferences)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -286,5 +286,7 @@ class Page(Publishable):
         parts = self.path.strip("/").split("/")[:-1]
         prefixes = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
         return sorted(Page.objects.live().filter(path__in=prefixes), key=lambda p: len(p.path))
+
+
 from .review import Review, ReviewEvent  # noqa: E402, F401 (models)
 from .staff import StaffPreferences  # noqa: E402, F401 (a model)

@@ -62,7 +62,9 @@ class Review(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_review_per_item")
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="one_review_per_item"
+            )
         ]
         indexes = [models.Index(fields=["stage", "submitted_at"], name="review_stage_idx")]
         verbose_name = _("review")
@@ -169,7 +171,7 @@ def record(item, action, user, message="", goes_live_at=None):
     event = ReviewEvent.objects.create(
         content_type=ContentType.objects.get_for_model(item),
         object_id=item.pk,
-        object_repr=str(item)[:255],
+        object_repr=str(getattr(item, "title", item))[:255],
         action=action,
         user=user,
         message=message,
@@ -272,7 +274,9 @@ def record_state(item, user, before=None):
 
 def states_of(queryset):
     """{pk: (status, publish_at)}: what record_states compares with after a bulk change."""
-    return {pk: (status, at) for pk, status, at in queryset.values_list("pk", "status", "publish_at")}
+    return {
+        pk: (status, at) for pk, status, at in queryset.values_list("pk", "status", "publish_at")
+    }
 
 
 def record_states(queryset, user, before):

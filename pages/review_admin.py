@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import review
@@ -93,7 +94,7 @@ class ReviewMixin:
     def review_badge(self, obj):
         if getattr(obj, "in_review", False):  # annotated by get_queryset
             return format_html(' <span class="state state-in-review">{}</span>', _("In review"))
-        return ""
+        return mark_safe("")
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["may_publish"] = self.has_publish_permission(request, obj)

@@ -17,11 +17,15 @@ def recipients(event):
         review = Review.objects.select_related("reviewer").get(
             content_type=event.content_type, object_id=event.object_id
         )
-        people = [review.reviewer] if review.reviewer else publishers(event.content_type.model_class())
+        people = (
+            [review.reviewer] if review.reviewer else publishers(event.content_type.model_class())
+        )
     else:
-        review = Review.objects.select_related("submitted_by").filter(
-            content_type=event.content_type, object_id=event.object_id
-        ).first()
+        review = (
+            Review.objects.select_related("submitted_by")
+            .filter(content_type=event.content_type, object_id=event.object_id)
+            .first()
+        )
         people = [review.submitted_by] if review and review.submitted_by else []
     return [person.email for person in people if person.email and person != event.user]
 
