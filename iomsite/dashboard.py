@@ -214,7 +214,7 @@ def dashboard(request, site):
     editable = [model for model in PUBLISHABLE if may_edit(user, model)]
     publishable = [model for model in editable if may_publish(user, model)]
     return {
-        "time_zone": time_zone_of(user),
+        "staff_time_zone": time_zone_of(user),
         "quick_actions": quick_actions(user),
         "panels_shown": bool(editable),
         "my_drafts": my_drafts(user, editable, now),

@@ -172,7 +172,7 @@ class ReviewMixin:
             "submit_form": submit_form,
             "decision_form": decision_form,
             "events": review.events_of(obj)[:50],
-            "time_zone": zone,
+            "staff_time_zone": zone,  # base.html sets its own time_zone
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/pages/review.html", context)
