@@ -40,12 +40,13 @@ class Row:
     when: datetime | None = None
     note: str = ""
     review: object = None
+    view: str = "change"  # the admin page the row links to
     url: str = field(init=False)
 
     def __post_init__(self):
         opts = self.item._meta
         self.url = reverse(
-            f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(self.item.pk)]
+            f"admin:{opts.app_label}_{opts.model_name}_{self.view}", args=[quote(self.item.pk)]
         )
 
     @property
@@ -80,7 +81,8 @@ def reviews_panel(user, models, mine):
         reviews = reviews.filter(Q(reviewer=user) | Q(reviewer=None)).order_by("submitted_at")
     reviews = reviews.prefetch_related("item")[:PANEL_SIZE]
     return [
-        Row(review.item, review.submitted_at, review=review)
+        # Authors go to the form to make changes, publishers to the review to decide.
+        Row(review.item, review.submitted_at, review=review, view="change" if mine else "review")
         for review in reviews
         if review.item is not None  # deleted since
     ]

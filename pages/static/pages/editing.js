@@ -29,8 +29,11 @@
             output.textContent = address;
         };
         slug.addEventListener('input', update);
-        // The slug is filled from the title by the admin's own script, which sends no event.
-        document.getElementById('id_title')?.addEventListener('input', () => setTimeout(update));
+        // The admin's own script fills the slug from the title on these events, sending none.
+        const title = document.getElementById('id_title');
+        for (const type of ['keyup', 'change', 'focus']) {
+            title?.addEventListener(type, () => setTimeout(update));
+        }
         update();
     }
 
@@ -65,12 +68,10 @@
         });
     }
 
-    // After the admin's own scripts, which set up select2 when the document is ready.
-    window.addEventListener('load', () => {
-        document.querySelectorAll('[data-count-limit]').forEach(showCount);
-        document.querySelectorAll('input[data-address]').forEach(showAddress);
-        if (window.django?.jQuery?.fn.select2) {
-            document.querySelectorAll('select[data-thumbnails]').forEach(showThumbnails);
-        }
-    });
+    document.querySelectorAll('[data-count-limit]').forEach(showCount);
+    document.querySelectorAll('input[data-address]').forEach(showAddress);
+    if (window.django?.jQuery?.fn.select2) {
+        // Queued after the admin's own ready handler, which sets up select2 first.
+        django.jQuery(() => document.querySelectorAll('select[data-thumbnails]').forEach(showThumbnails));
+    }
 }
