@@ -35,6 +35,14 @@ SECTIONS = [
     ),
 ]
 OTHER = _("Other")
+# Other apps' models under the names staff know them by.
+RENAMED = {
+    "axes.AccessAttempt": _("Sign-in attempts"),
+    "axes.AccessFailureLog": _("Failed sign-ins"),
+    "axes.AccessLog": _("Sign-in log"),
+    "otp_totp.TOTPDevice": _("Two-factor devices"),
+    "django_tasks_database.DBTaskResult": _("Background tasks"),
+}
 
 
 class NewsroomAdminSite(AdminSite):
@@ -71,6 +79,9 @@ class NewsroomAdminSite(AdminSite):
             for app in super().get_app_list(request)
             for model_dict in app["models"]
         }
+        for label, name in RENAMED.items():
+            if label in models:
+                models[label]["name"] = name
         placed = {label for _name, labels in SECTIONS for label in labels}
         other = [label for label in models if label not in placed]
         sections = []

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import review
 from .changelist import CheckedDatesChangeList
+from .publishing import Status
 from .review import Review, ReviewEvent
 from .staff import time_zone_of
 from .versions import compare_versions
@@ -106,7 +107,7 @@ class ReviewMixin:
         if change:
             before = type(obj)._default_manager.values_list("status", "publish_at").get(pk=obj.pk)
         if "_publish" in request.POST and self.has_publish_permission(request, obj):
-            obj.status = "published"
+            obj.status = Status.PUBLISHED
         super().save_model(request, obj, form, change)
         review.record_state(obj, request.user, before and tuple(before))
 
