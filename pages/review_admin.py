@@ -109,7 +109,7 @@ class ReviewMixin:
         if "_publish" in request.POST and self.has_publish_permission(request, obj):
             obj.status = Status.PUBLISHED
         super().save_model(request, obj, form, change)
-        review.record_state(obj, request.user, before and tuple(before))
+        review.record_state(obj, request.user, before)
 
     def _after_save(self, request, obj, response):
         if "_submit_for_review" in request.POST:
