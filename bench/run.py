@@ -115,6 +115,11 @@ def pick_addresses():
         "release": f"/news/{release}/",
         "country": f"/where-we-work/{country}/",
         "search": "/search/?q=shelter+repairs",  # its query count; wrk varies the query
+        # The same views in French: their ratios should equal the English ones.
+        "home (fr)": "/fr/",
+        "newsroom page 1 (fr)": "/fr/news/",
+        "newsroom filtered (fr)": f"/fr/news/?country={country}&kind=press-release",
+        "release (fr)": f"/fr/news/{release}/",
     }
 
 

@@ -62,7 +62,7 @@ def country_parts(country):
             PressContact.objects.active().filter(office__country=country).select_related("office")
         ),
         "release_ids": list(
-            country.releases.live().values_list("pk", flat=True)[:COUNTRY_RELEASES]
+            country.releases.live().shown_in().values_list("pk", flat=True)[:COUNTRY_RELEASES]
         ),
     }
 

@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from contacts.models import Country, PressContact, Region
 from news.filters import MAX_PARAMETER_LENGTH, ReleaseFilterForm
-from news.models import Release, ReleaseContact
+from news.models import Release, ReleaseContact, live_versions_of_groups
 
 from .openapi import openapi_document
 
@@ -88,7 +88,8 @@ def slug_param(request, name):
         raise ApiError(400, "Invalid parameters.", {name: error.messages}) from error
 
 
-def paginated(request, queryset, serialize):
+def paginated(request, queryset, serialize, prepare=list):
+    """A page of the queryset as JSON; prepare(items) may fetch what a page's items share."""
     size = min(positive_int(request, "page_size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
     number = positive_int(request, "page", 1)
     try:
@@ -106,7 +107,7 @@ def paginated(request, queryset, serialize):
             "count": page.paginator.count,
             "next": page_url(page.next_page_number()) if page.has_next() else None,
             "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
-            "results": [serialize(request, item) for item in page.object_list],
+            "results": [serialize(request, item) for item in prepare(page.object_list)],
         }
     )
 
@@ -152,7 +153,7 @@ def contact_data(request, contact):
 def release_summary_data(request, release):
     return {
         "slug": release.slug,
-        "url": absolute(request, release.get_absolute_url()),
+        "url": absolute(request, release.canonical_url),
         "api_url": absolute(request, reverse("api:release", args=[release.slug])),
         "kind": release.kind,
         "title": release.title,
@@ -164,6 +165,15 @@ def release_summary_data(request, release):
         "countries": [country.code for country in release.countries.all()],
         "tags": [{"name": tag.name, "slug": tag.slug} for tag in release.tags.all()],
         "language": release.language,
+        # Every live version of it, itself included (with_versions() reads them).
+        "versions": [
+            {
+                "language": version.language,
+                "url": absolute(request, version.canonical_url),
+                "api_url": absolute(request, reverse("api:release", args=[version.slug])),
+            }
+            for version in release.versions
+        ],
         "featured": release.featured,
         "published_at": release.publish_at,
         "updated_at": release.updated_at,
@@ -227,14 +237,24 @@ def release_list(request):
     unknown = form.unknown_values()
     if unknown:
         raise ApiError(404, "Unknown filter value.", {name: ["Not found."] for name in unknown})
-    return paginated(request, form.filter(live_releases()), release_summary_data)
+    return paginated(request, form.filter(live_releases()), release_summary_data, with_versions)
 
 
 @api_view
 def release_detail(request, slug):
     contacts = ReleaseContact.objects.select_related("contact__office__country")
     release = live_releases().prefetch_related(Prefetch("release_contacts", contacts))
-    return JsonResponse(release_data(request, get_object_or_404(release, slug=slug)))
+    (release,) = with_versions([get_object_or_404(release, slug=slug)])
+    return JsonResponse(release_data(request, release))
+
+
+def with_versions(releases):
+    """The releases, each with .versions: its group's live versions, in one query for all."""
+    releases = list(releases)
+    groups = live_versions_of_groups(releases)
+    for release in releases:
+        release.versions = groups[release.translation_of_id or release.pk]
+    return releases
 
 
 def countries():

@@ -63,6 +63,11 @@ RELEASE_SUMMARY = {
     "countries": {"type": "array", "items": COUNTRY_CODE},
     "tags": {"type": "array", "items": obj({"name": STRING, "slug": STRING})},
     "language": STRING,
+    "versions": {
+        "type": "array",
+        "description": "Every live language version of the release, itself included.",
+        "items": obj({"language": STRING, "url": URL, "api_url": URL}),
+    },
     "featured": {"type": "boolean"},
     "published_at": DATE_TIME,
     "updated_at": DATE_TIME,

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "iomsite.headers.AdminStylesPolicyMiddleware",
     "iomsite.faults.DatabaseUnavailableMiddleware",
     "iomsite.middleware.RejectMalformedRequestMiddleware",
+    # Before the page cache: what a cached page holds depends on its language.
+    "iomsite.languages.LanguageFromAddressMiddleware",
     # ETag/304 outside the page cache, so that cached pages are answered with 304 too.
     "django.middleware.http.ConditionalGetMiddleware",
     "iomsite.cache.PageCacheMiddleware",

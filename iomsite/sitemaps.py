@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from contacts.models import Country
-from news.models import Release
+from news.models import Release, live_versions_of_groups
 from pages.models import Page
+
+from .languages import x_default
 
 NEWS_SITEMAP_DAYS = 2
 NEWS_SITEMAP_LIMIT = 1000  # Google News reads at most this many URLs per sitemap
@@ -37,15 +39,45 @@ class PageSitemap(LiveSitemap):
 
 
 class ReleaseSitemap(LiveSitemap):
+    """Each live release at its own language's address, with its live versions as alternates."""
+
     changefreq = "never"
     limit = 5000
 
     def items(self):
-        return Release.objects.live().only("slug", "updated_at").order_by("-publish_at", "-id")
+        return (
+            Release.objects.live()
+            .only("slug", "language", "translation_of_id", "updated_at")
+            .order_by("-publish_at", "-id")
+        )
+
+    def location(self, release):
+        return release.canonical_url
+
+    def _urls(self, page, protocol, domain):
+        urls = super()._urls(page, protocol, domain)
+        groups = live_versions_of_groups(url["item"] for url in urls)
+        for url in urls:
+            release = url["item"]
+            group = {
+                version.language: version.canonical_url
+                for version in groups[release.translation_of_id or release.pk]
+            }
+            if len(group) > 1:
+                url["alternates"] = [
+                    {"lang_code": code, "location": f"{protocol}://{domain}{address}"}
+                    for code, address in [*group.items(), ("x-default", x_default(group))]
+                ]
+        return urls
 
 
 class CountrySitemap(Sitemap):
+    """A country page in each language, each naming the others."""
+
     changefreq = "weekly"
+    i18n = True
+    alternates = True
+    x_default = True
 
     def items(self):
         # A country page lists its latest releases, so it changes when they do.

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import index, sitemap
 from django.urls import include, path, re_path
@@ -7,9 +8,7 @@ from . import views
 from .sitemaps import news_sitemap, sitemaps
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path(settings.ADMIN_PATH, admin.site.urls),
-    path("search/", views.search, name="search"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon),
     path(
@@ -21,9 +20,6 @@ urlpatterns = [
     path("sitemap-news.xml", news_sitemap, name="sitemap-news"),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap-section"),
     path("api/", include("iomsite.api")),
-    path("news/", include("news.urls")),
-    path("subscribe/", include("news.subscription_urls")),
-    path("", include("contacts.urls")),
 ]
 
 if settings.DEBUG:
@@ -31,5 +27,14 @@ if settings.DEBUG:
 
     urlpatterns.append(re_path(r"^media/(?P<path>.+)$", serve_media))
 
-# Last, so that every other address wins over a page of the same name.
-urlpatterns.append(path("", include("pages.urls")))
+# What visitors read, in English at these addresses and under /fr/ and /es/ in French and
+# Spanish (iomsite.languages). Pages last, so that every other address wins over a page's.
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("news/", include("news.urls")),
+    path("subscribe/", include("news.subscription_urls")),
+    path("", include("contacts.urls")),
+    path("", include("pages.urls")),
+    prefix_default_language=False,
+)

@@ -17,6 +17,7 @@ from news.search import clean_query
 from pages.content_version import cached_until_change
 from pages.models import Page
 
+from .languages import language_prefixes
 from .search import search_site
 
 HOME_LATEST = 6
@@ -46,7 +47,7 @@ def home(request):
 
 
 def home_release_ids():
-    live = Release.objects.live()
+    live = Release.objects.live().shown_in()
     highlights = list(live.filter(featured=True).values_list("pk", flat=True)[:HOME_HIGHLIGHTS])
     latest = list(live.exclude(pk__in=highlights).values_list("pk", flat=True)[:HOME_LATEST])
     return {"highlights": highlights, "latest": latest}
@@ -57,7 +58,7 @@ def search(request):
     filter_form = ReleaseFilterForm(request.GET)
     if filter_form.unknown_values():
         raise Http404("No such country, region or topic.")
-    context = {"query": query}
+    context = {"query": query, "query_string": filter_form.query_string(q=query)}
     if query:
         context.update(search_results(request, query, filter_form))
     return TemplateResponse(request, "search.html", context)
@@ -83,13 +84,15 @@ def search_results(request, query, filter_form):
 
 @require_GET
 def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /search/",
-        # Private links, and the kits' ZIP copies of pages crawlers read already.
-        "Disallow: /news/embargo/",
-        "Disallow: /news/*/press-kit.zip",
+    lines = ["User-agent: *", "Disallow: /admin/"]
+    for prefix in language_prefixes():
+        lines += [
+            f"Disallow: {prefix}/search/",
+            # Private links, and the kits' ZIP copies of pages crawlers read already.
+            f"Disallow: {prefix}/news/embargo/",
+            f"Disallow: {prefix}/news/*/press-kit.zip",
+        ]
+    lines += [
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap-news'))}",
     ]

@@ -32,7 +32,7 @@ from django.core.mail import mailers
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -358,17 +358,18 @@ class Sender:
         release = self.version_for(subscriber)
         if release.pk not in self.contacts:
             self.contacts[release.pk] = [link.contact for link in release.release_contacts.all()]
-        unsubscribe = settings.SITE_URL + reverse(
-            "subscriptions:unsubscribe", args=[subscriber.token]
-        )
-        context = {
-            "release": release,
-            "release_url": settings.SITE_URL + release.get_absolute_url(),
-            "contacts": self.contacts[release.pk],
-            "manage_url": settings.SITE_URL + subscriber.get_absolute_url(),
-            "unsubscribe_url": unsubscribe,
-            "site_name": settings.SITE_NAME,
-        }
+        with translation.override(subscriber.language):  # its links lead to pages in it too
+            unsubscribe = settings.SITE_URL + reverse(
+                "subscriptions:unsubscribe", args=[subscriber.token]
+            )
+            context = {
+                "release": release,
+                "release_url": settings.SITE_URL + release.get_absolute_url(),
+                "contacts": self.contacts[release.pk],
+                "manage_url": settings.SITE_URL + subscriber.get_absolute_url(),
+                "unsubscribe_url": unsubscribe,
+                "site_name": settings.SITE_NAME,
+            }
         domain = list_domain()
         return composed(
             "alert",

@@ -58,6 +58,7 @@ class ParsedRelease:
     tags: list[str] = field(default_factory=list)
     contacts: list[ParsedContact] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    original: str = ""  # what a translation says of its original: its address or title
 
     @property
     def summary(self) -> str:
@@ -388,6 +389,10 @@ _METADATA_FIELDS = {
         "tags": ("topics", "tags", "themes", "temas"),
         "language": ("language", "langue", "idioma"),
         "title": ("title", "titre", "titulo"),
+        # Where a translation names its original: its address or its title.
+        "original": ("original", "original version", "english version", "translation of",
+                     "version originale", "version anglaise", "traduction de",
+                     "version original", "version en ingles", "traduccion de"),
     }.items()
     for label in labels
 }  # fmt: skip
@@ -1017,4 +1022,5 @@ def parse_capture(
         tags=raw.metadata.tags or raw.tags,
         contacts=contacts,
         warnings=warnings,
+        original=raw.metadata.values.get("original", ""),
     )

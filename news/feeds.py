@@ -99,6 +99,7 @@ class LatestReleasesFeed(Feed):
     def items(self, newsroom):
         releases = (
             Release.objects.live()
+            .shown_in()
             .select_related("image")
             .prefetch_related("tags")
             .only(

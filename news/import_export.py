@@ -3,10 +3,12 @@ the JSON files that exporting writes. Used by import_releases, export_releases a
 
 import hashlib
 import json
+import re
 from collections import ChainMap
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -165,6 +167,10 @@ class ReleaseImporter:
         }
         if parsed.published_at:
             fields["publish_at"] = parsed.published_at
+        original = _original_slug(parsed.original) if parsed.original else ""
+        if original and parsed.language == settings.LANGUAGE_CODE:
+            warnings.append(f"Names an original ({parsed.original}) but is in the site's language")
+            original = ""
         return _Pending(
             file=str(path),
             lookup=("source_key", key),
@@ -174,6 +180,7 @@ class ReleaseImporter:
             countries=[country] if country else [],
             contacts=[_capture_contact(contact, country) for contact in parsed.contacts],
             warnings=warnings,
+            translation_of=original,
         )
 
     def _read_export_file(self, path, data):
@@ -307,6 +314,10 @@ class ReleaseImporter:
             setattr(release, name, value)
         if item.translation_of:
             release.translation_of = stored.get(("slug", item.translation_of))
+            if release.translation_of is None:
+                item.result.warnings.append(
+                    f"Its original, {item.translation_of}, is not on the site"
+                )
         release.source_hash = item.digest
         if not release.slug:
             release.slug = slugs.pick(release.title)
@@ -441,6 +452,15 @@ class _SlugPicker:
         while f"{base}-{number}" in self.taken:
             number += 1
         return f"{base}-{number}"
+
+
+def _original_slug(named):
+    """The slug of the original a translation names: the last part of its address
+    (https://www.iom.int/news/floods-chad -> floods-chad), else its title made a slug as the
+    import made it."""
+    if re.match(r"^(https?://|/)", named):
+        return named.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+    return _slug_base(named)
 
 
 def _slug_base(title):

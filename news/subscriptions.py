@@ -15,6 +15,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
@@ -77,7 +78,10 @@ class AlertsForm(forms.Form):
         label=_("Languages of the releases"), choices=settings.LANGUAGES, required=False
     )
     email_language = forms.ChoiceField(
-        label=_("Language of the emails"), choices=settings.LANGUAGES, initial="en"
+        # The language of the page they subscribe on, unless they pick another.
+        label=_("Language of the emails"),
+        choices=settings.LANGUAGES,
+        initial=get_language,
     )
 
     def __init__(self, *args, **kwargs):

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.mail import mailers
 from django.tasks import task
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pages.emails import composed
 
@@ -44,7 +44,8 @@ def send_confirmation(subscriber_id, pending_key, attempt=0):
     if subscriber is None:
         return
     request = subscriber.pending
-    path = reverse("subscriptions:confirm", args=[confirmation_token(subscriber)])
+    with translation.override(request["language"]):  # the address of the page in their language
+        path = reverse("subscriptions:confirm", args=[confirmation_token(subscriber)])
     context = {
         "confirm_url": settings.SITE_URL + path,
         "alerts": describe(request["filters"], request["language"]),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -20,7 +21,7 @@ def release_list(request):
     form = ReleaseFilterForm(request.GET)
     if form.unknown_values():
         raise Http404("No such country, region or topic.")
-    live = Release.objects.live()
+    live = Release.objects.live().shown_in()
     facets = cached_release_facets(form, live)
     query_string = form.query_string()
     paginator = CachedPaginator(form.filter(live), RELEASES_PER_PAGE, f"news?{query_string}")
@@ -64,14 +65,28 @@ def render_release(request, release, contacts=None, tags=None, countries=None, *
         related_ids = stored["related_ids"]
     else:
         related_ids = related_release_ids(release, countries)
+    versions = stored["language_versions"]
     context = {
         "release": release,
         "contacts": stored["contacts"] if contacts is None else contacts,
         "tags": stored["tags"] if tags is None else tags,
         "related_cards": release_cards(related_ids),
-        "language_versions": stored["language_versions"],
+        "language_versions": versions,
+        # For hreflang, og:locale and the language switcher: live versions only.
+        "alternate_addresses": {
+            version.language: version.canonical_url
+            for version in sorted(
+                [*versions, *([release] if release.is_live else [])], key=language_order
+            )
+        },
+        "language_fallback": "news:list",
+        "canonical_path": release.canonical_url,
     }
     return TemplateResponse(request, "news/release_detail.html", context | extra_context)
+
+
+def language_order(release):
+    return [code for code, _name in settings.LANGUAGES].index(release.language)
 
 
 def stored_release_parts(release):
@@ -93,9 +108,10 @@ def stored_release_parts(release):
 
 
 def related_release_ids(release, countries):
-    """The latest live releases about the same countries."""
+    """The latest live releases about the same countries, as lists in this language show them."""
     return list(
         Release.objects.live()
+        .shown_in()
         .filter(countries__in=countries)
         .exclude(pk=release.pk)
         .distinct()

@@ -8,7 +8,6 @@ from django.utils.translation import ngettext
 from reversion.models import Version
 
 from .autocomplete import CheckedAutocompleteAdmin
-from .changelist import CheckedDatesChangeList
 from .editing import EditingMixin
 from .forms import PublishableAdminForm
 from .images import LibraryImageFormField
@@ -158,9 +157,6 @@ class PublishableAdmin(ReviewMixin, EditingMixin, CheckedAutocompleteAdmin, Hist
         form.locked_fields = self.locked_publishing_fields(request, obj)
         return form
 
-    def get_changelist(self, request, **kwargs):
-        return CheckedDatesChangeList
-
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -241,9 +237,6 @@ class ImageAdmin(HistoryAdmin):
     def preview(self, obj):
         url = obj.rendition_url("wide")
         return format_html('<img src="{}" alt="{}" width="480">', url, obj.alt) if url else "—"
-
-    def get_changelist(self, request, **kwargs):
-        return CheckedDatesChangeList
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -2,10 +2,11 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 
 
-class CheckedDatesChangeList(ChangeList):
-    """Django's admin list, where a date out of range in the query string (a date drill-down
-    to ?publish_at__year=9999, or a 30-digit year in any date lookup) is a bad lookup, shown
-    as the admin's "?e=1" list: Django lets these OverflowErrors and ValueErrors through as 500s.
+class CheckedLookupsChangeList(ChangeList):
+    """Django's admin list, where a value out of range in the query string (a date drill-down
+    to ?publish_at__year=9999, a 30-digit year in any date lookup, a 40-digit id in a related
+    filter on SQLite) is a bad lookup, shown as the admin's "?e=1" list: Django lets these
+    OverflowErrors and ValueErrors through as 500s.
     """
 
     def get_filters(self, request):

@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from .publishing import Publishable, Status
 
@@ -233,12 +234,18 @@ def seconds_until_next_scheduled_change(now=None, longest=300):
     return max(1, min(longest, int((moment - now).total_seconds())))
 
 
+def shared_key(key):
+    """Where cached_until_change() keeps the value of `key` in the shared cache."""
+    return f"until-change:{content_version()}:{get_language()}:{key}"
+
+
 def cached_until_change(key, compute, longest=3600, in_process=True):
     """compute(), shared through the cache until content changes or time changes it (the
     next scheduled publish or expiry), e.g. a list's count or the ids on one of its pages.
-    Also kept in this process unless in_process is False (values too many or too large)."""
+    Also kept in this process unless in_process is False (values too many or too large).
+    Kept per language: what is computed may hold translated names or labels."""
     now = request_time()
-    key = f"until-change:{content_version()}:{key}"
+    key = shared_key(key)
     found, value = _cached(key, now.timestamp(), in_process)
     if found:
         return value

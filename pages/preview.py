@@ -3,6 +3,7 @@ public page built from the unsaved form data. Such responses are never cached or
 
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
 from django.forms.formsets import all_valid
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -64,6 +65,12 @@ class PreviewMixin:
         ] + super().get_urls()
 
     def preview_view(self, request, object_id=None):
+        # In a transaction as the admin's own change view: validating the form locks the row
+        # (the stale-edit check), which PostgreSQL refuses outside one.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return self._preview(request, object_id)
+
+    def _preview(self, request, object_id):
         # The same permission as saving the form: change for this record, add for a new one.
         obj = None
         if object_id is None:

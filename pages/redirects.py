@@ -4,10 +4,14 @@ A redirect points at the item, not at a path, so renaming twice never makes a ch
 is looked up only when a request would otherwise answer 404.
 """
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from iomsite.languages import without_language_prefix
 
 
 class SlugRedirect(models.Model):
@@ -33,7 +37,14 @@ def live_url_in_db(item):
     if item.pk is None:
         return None
     saved = type(item).objects.live().filter(pk=item.pk).first()
-    return saved.get_absolute_url() if saved else None
+    return canonical_url(saved) if saved else None
+
+
+def canonical_url(item):
+    """The item's address without a language prefix that the staff member's admin language
+    would add: redirects are kept for that address and followed in every language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return item.get_absolute_url()
 
 
 def record_moves(moves):
@@ -44,7 +55,7 @@ def record_moves(moves):
     moved = {
         old_url: item
         for old_url, item in moves
-        if old_url is not None and old_url != item.get_absolute_url()
+        if old_url is not None and old_url != canonical_url(item)
     }
     if not moved:
         return
@@ -60,8 +71,11 @@ def record_moves(moves):
 
 
 def redirect_target(path):
-    """The current address of the live item that used to be at `path`, or None."""
-    redirect = SlugRedirect.objects.filter(old_path=path).select_related("content_type").first()
+    """The current address of the live item that used to be at `path`, or None; in the
+    language of `path` (redirects are kept for addresses without a language prefix)."""
+    old_path = without_language_prefix(path)
+    redirect = SlugRedirect.objects.filter(old_path=old_path).select_related("content_type")
+    redirect = redirect.first()
     if redirect is None:
         return None
     model = redirect.content_type.model_class()

@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import review
-from .changelist import CheckedDatesChangeList
+from .changelist import CheckedLookupsChangeList
 from .publishing import Status
 from .review import Review, ReviewEvent
 from .staff import time_zone_of
@@ -220,7 +220,7 @@ class ReviewEventAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, event.object_repr)
 
     def get_changelist(self, request, **kwargs):
-        return CheckedDatesChangeList
+        return CheckedLookupsChangeList
 
     def has_add_permission(self, request):
         return False

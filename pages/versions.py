@@ -24,6 +24,8 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.models import Tag, TaggedItemBase
 
+from .changelist import CheckedLookupsChangeList
+
 WORDS = re.compile(r"\S+|\s+")
 
 
@@ -114,6 +116,9 @@ class HistoryAdmin(VersionAdmin):
 
     object_history_template = "admin/pages/object_history.html"
     history_latest_first = True
+
+    def get_changelist(self, request, **kwargs):
+        return CheckedLookupsChangeList
 
     def get_urls(self):
         opts = self.model._meta

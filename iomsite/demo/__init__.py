@@ -44,6 +44,8 @@ MENU = [
 
 # The seed's press release, exactly as captured; load_demo imports it like any old release.
 SEED_RELEASE = Path(__file__).with_name("seed_release.txt")
+# Its French version, written for the demo as a French capture that names its original.
+SEED_RELEASE_FRENCH = Path(__file__).with_name("seed_release.fr.txt")
 SEED_RELEASE_TAGS = ["Migration governance", "Counter-trafficking", "European Union"]
 
 OFFICES = [

@@ -5,6 +5,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from taggit.models import Tag
@@ -174,8 +175,14 @@ def test_subscribers_receive_the_version_in_their_language_once(run_tasks):
     make_subscriber("spanish@example.org", language="es")
     moment = in_hours(-0.1)
     with transaction.atomic():
-        original = make_release("Migrants helped", publish_at=moment)
-        make_release("Aide aux migrants", language="fr", translation_of=original, publish_at=moment)
+        original = make_release("Migrants helped", slug="helped", publish_at=moment)
+        make_release(
+            "Aide aux migrants",
+            slug="aide",
+            language="fr",
+            translation_of=original,
+            publish_at=moment,
+        )
     run_tasks()
     subjects = {message.to[0]: message.subject for message in mail.outbox}
     assert subjects == {
@@ -183,6 +190,13 @@ def test_subscribers_receive_the_version_in_their_language_once(run_tasks):
         "french@example.org": "Aide aux migrants",
         "spanish@example.org": "Migrants helped",  # no Spanish version
     }
+    # Each email's links lead to pages in the subscriber's language.
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    site = settings.SITE_URL
+    assert f"{site}/fr/news/aide/" in bodies["french@example.org"]
+    assert f"{site}/es/news/helped/" in bodies["spanish@example.org"]
+    assert f"{site}/es/subscribe/" in bodies["spanish@example.org"]
+    assert f"{site}/news/helped/" in bodies["english@example.org"]
 
 
 def test_a_version_published_after_the_alert_sends_nothing_more(run_tasks):

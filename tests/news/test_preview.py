@@ -121,3 +121,13 @@ def test_preview_sharing_tags_show_the_unsaved_title_after_the_page_was_seen(sta
     page = staff_client.post(preview_url(draft), data).text
     assert '<meta property="og:title" content="Floods: an update">' in page
     assert '"headline": "Floods: an update"' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_preview_of_a_saved_release_outside_a_test_transaction(staff_client, draft):
+    # As a server answers it: the stale-edit check locks the row, which PostgreSQL refuses
+    # outside a transaction (SQLite ignores the lock).
+    data = admin_form_data(staff_client.get(change_url(draft))) | {"title": "Floods: an update"}
+    response = staff_client.post(preview_url(draft), data)
+    assert response.status_code == 200
+    assert "<h1>Floods: an update</h1>" in response.text

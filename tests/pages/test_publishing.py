@@ -16,6 +16,7 @@ from pages.content_version import (
     cached_until_change,
     content_version,
     seconds_until_next_scheduled_change,
+    shared_key,
 )
 from pages.publishing import State, Status
 from tests.factories import make_release, tomorrow, yesterday
@@ -84,7 +85,7 @@ def test_a_value_kept_in_this_process_ends_when_another_server_changes_content()
 
     assert cached_until_change("example", compute) == 0
     assert cached_until_change("example", compute) == 0
-    cache.delete("until-change:" + str(content_version()) + ":example")  # this process's copy
+    cache.delete(shared_key("example"))  # this process's copy is still there
     assert cached_until_change("example", compute) == 0
     # What another app server does when an editor saves: a new version in the shared cache.
     cache.set(CONTENT_VERSION_KEY, content_version() + 1, timeout=None)
@@ -127,12 +128,12 @@ def test_what_a_request_computes_as_a_release_goes_live_is_not_kept_past_that_mo
 
 
 def building_claim(key):
-    return f"building:until-change:{content_version()}:{key}"
+    return f"building:{shared_key(key)}"
 
 
 def test_a_value_another_server_is_building_is_waited_for_not_built_again():
     cache.add(building_claim("counts"), 1)
-    full_key = f"until-change:{content_version()}:counts"
+    full_key = shared_key("counts")
 
     def other_server_finishes():
         time.sleep(0.2)

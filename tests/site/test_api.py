@@ -203,9 +203,9 @@ def test_openapi_description_is_served(client):
 @pytest.mark.parametrize(
     "url, queries",
     [
-        ("/api/releases/?page_size=100", 4),  # count, page, tags, countries
-        ("/api/releases/?country=china&tag=migration&page_size=100", 6),  # + are both known?
-        ("/api/releases/{slug}/", 4),  # release, tags, countries, contacts
+        ("/api/releases/?page_size=100", 5),  # count, page, tags, countries, language versions
+        ("/api/releases/?country=china&tag=migration&page_size=100", 7),  # + are both known?
+        ("/api/releases/{slug}/", 5),  # release, tags, countries, contacts, language versions
         ("/api/countries/?page_size=100", 2),
         ("/api/contacts/?page_size=100", 2),
     ],

@@ -111,3 +111,20 @@ def test_words_follow_zipf_law_with_a_long_tail_in_each_language():
     assert sum(1 for count in ranked if count == 1) > len(ranked) / 2  # most words are rare
     assert "frontières" in counts["fr"] and "migración" in counts["es"]
     assert not {"frontières", "migración"} & set(english)
+
+
+def test_some_french_and_spanish_releases_are_versions_of_english_ones(client):
+    generate(releases=400, images=0, seed=5)
+    versions = Release.objects.filter(translation_of__isnull=False).select_related("translation_of")
+    assert 20 < versions.count() < 120  # about half of a fifth
+    assert {version.language for version in versions} == {"fr", "es"}
+    assert {version.translation_of.language for version in versions} == {"en"}
+    groups = [(version.translation_of_id, version.language) for version in versions]
+    assert len(groups) == len(set(groups))  # one version per language per original
+    # Each group is listed once in each language's newsroom.
+    counts = {
+        prefix: client.get(f"{prefix}/news/").context["page_obj"].paginator.count
+        for prefix in ("", "/fr", "/es")
+    }
+    assert len(set(counts.values())) == 1
+    assert counts[""] < Release.objects.live().count()

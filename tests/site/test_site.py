@@ -73,10 +73,12 @@ def test_load_demo_builds_the_seed_site_once(client):
         ).count()
         == 4
     )
-    release = Release.objects.get()
+    release, french = Release.objects.order_by("pk")
     assert release.title == (
         "Director General launches EU-China migration and mobility seminar in Beijing"
     )
+    assert (french.language, french.translation_of, french.is_live) == ("fr", release, True)
+    assert french.contacts.get() == release.contacts.get()
     assert release.is_live and release.dateline_country.code == "CN"
     [contact] = release.contacts.all()
     assert (contact.name, contact.email, contact.phone, contact.office.name) == (

@@ -130,7 +130,7 @@ def test_robots_points_to_both_sitemaps(client):
     "url, queries",
     [
         ("/sitemap.xml", 7),  # a count and a latest change per section
-        ("/sitemap-releases.xml", 2),
+        ("/sitemap-releases.xml", 3),  # a count, the page, the live versions of its groups
         ("/sitemap-countries.xml", 2),
         ("/sitemap-news.xml", 1),
     ],

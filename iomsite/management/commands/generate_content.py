@@ -51,6 +51,9 @@ KINDS = [
     (Release.Kind.BRIEFING_NOTE, 5),
 ]
 LANGUAGES = [("en", 80), ("fr", 12), ("es", 8)]
+# Of the French and Spanish releases, this share are versions of an English one (the rest are
+# originals), as briefing notes go out in all three languages.
+TRANSLATED_SHARE = 0.5
 # The text: words drawn by Zipf's law, the n-th most frequent word about 1/n as often as the
 # first, as in real archives, where a few words are in most releases and most words in few.
 # Each language ranks its common words first, then words made of its syllables, as many as a
@@ -218,6 +221,8 @@ class Command(BaseCommand):
                 f"Synthetic content with seed {seed} exists: use another --seed, or --delete first."
             )
         self.rng = random.Random(seed)
+        # Its own stream, so that linking translations leaves the rest of the content as it was.
+        self.translation_rng = random.Random(f"{seed}-translations")
         self.seed, self.releases = seed, releases
         self.now = timezone.now().replace(microsecond=0)
         self.countries = list(Country.objects.order_by("code").values_list("pk", "name"))
@@ -341,6 +346,7 @@ class Command(BaseCommand):
             with transaction.atomic(), search_documents_written_once() as written:
                 rows = [self.release(start + n, image_ids) for n in range(size)]
                 created = Release.objects.bulk_create([release for release, _ in rows])
+                self.link_translations(created)
                 written += [release.pk for release in created]
                 country_links, contact_links, tag_links = [], [], []
                 for release, countries in zip(created, (c for _, c in rows), strict=True):
@@ -363,6 +369,24 @@ class Command(BaseCommand):
                 insert_rows(TaggedItem, ["content_type_id", "object_id", "tag_id"], tag_links)
             if self.verbosity > 1:
                 self.stdout.write(f"  {start + size} releases")
+
+    def link_translations(self, releases):
+        """Make some French and Spanish releases versions of an English one of the same
+        batch, one version per language per original."""
+        originals = [release for release in releases if release.language == "en"]
+        linked = set()
+        translations = []
+        for release in releases:
+            if release.language == "en" or not originals:
+                continue
+            if self.translation_rng.random() >= TRANSLATED_SHARE:
+                continue
+            original = self.translation_rng.choice(originals)
+            if (original.pk, release.language) not in linked:
+                linked.add((original.pk, release.language))
+                release.translation_of_id = original.pk
+                translations.append(release)
+        Release.objects.bulk_update(translations, ["translation_of"])
 
     def release(self, n, image_ids):
         rng = self.rng

@@ -69,9 +69,12 @@ class Command(BaseCommand):
             self._get_or_create(Office, {**office, "country": country}, name=office["name"])
 
     def load_release(self):
-        [result] = ReleaseImporter(publish=True).import_path(demo.SEED_RELEASE)
-        if result.status == "failed":
-            raise CommandError(f"The seed release did not import: {result.errors}")
-        if result.status == "created":
-            result.release.tags.set(demo.SEED_RELEASE_TAGS)
-            self.created.append(f"release: {result.title} (contacts: {', '.join(result.contacts)})")
+        importer = ReleaseImporter(publish=True)
+        for path in (demo.SEED_RELEASE, demo.SEED_RELEASE_FRENCH):
+            [result] = importer.import_path(path)
+            if result.status == "failed":
+                raise CommandError(f"The seed release did not import: {result.errors}")
+            if result.status == "created":
+                result.release.tags.set(demo.SEED_RELEASE_TAGS)
+                contacts = ", ".join(result.contacts)
+                self.created.append(f"release: {result.title} (contacts: {contacts})")

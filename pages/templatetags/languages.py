@@ -1,0 +1,76 @@
+"""The other languages of a page: hreflang links for crawlers and the switcher for people.
+
+A view that shows content which exists only in some languages (a release and its versions, a
+page and its translations) passes `alternate_addresses`: {language: address} of its live
+versions, and `language_fallback`: the view name of the nearest section, for languages the
+content is not in; `canonical_path` too if the page is at home at another address.
+Other pages (home, newsroom, directory) exist in every language; a list's switcher links
+keep its cleaned filters (`query_string`), never what the address held.
+"""
+
+from django import template
+from django.conf import settings
+from django.utils.translation import get_language, get_language_info
+
+from iomsite.languages import in_language, url_in_language, x_default
+
+register = template.Library()
+
+# Open Graph wants a territory with the language.
+OPEN_GRAPH_LOCALES = {"en": "en_GB", "fr": "fr_FR", "es": "es_ES"}
+
+
+def live_versions(context):
+    """{language: address} of the page in each language it exists in."""
+    if "alternate_addresses" in context:
+        return context["alternate_addresses"]
+    request = context.get("request")
+    if request is None:  # error pages rendered without a request
+        return {}
+    addresses = {code: in_language(request.path_info, code) for code, _name in settings.LANGUAGES}
+    return {code: address for code, address in addresses.items() if address}
+
+
+@register.inclusion_tag("includes/language_alternates.html", takes_context=True)
+def language_alternates(context):
+    """<link rel="alternate" hreflang> to every live version, and x-default."""
+    versions = live_versions(context)
+    if context.get("noindex") or len(versions) < 2:
+        return {"alternates": []}
+    request = context["request"]
+    default = x_default(versions)
+    alternates = [(code, request.build_absolute_uri(url)) for code, url in versions.items()]
+    return {"alternates": [*alternates, ("x-default", request.build_absolute_uri(default))]}
+
+
+@register.inclusion_tag("includes/language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """Plain links to this page in the other languages, or to that language's nearest section
+    when the page is not in it: never a form or a cookie, so every page stays cacheable."""
+    versions = live_versions(context)
+    query = context.get("query_string", "")
+    fallback = context.get("language_fallback", "home")
+    links = []
+    current = get_language()
+    for code, _name in settings.LANGUAGES:
+        if code == current:
+            continue
+        address = versions.get(code)
+        if address is None:
+            address = url_in_language(fallback, code)
+        elif query and "alternate_addresses" not in context:
+            address += f"?{query}"  # the same list or search, with its filters
+        links.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"].capitalize(),
+                "url": address,
+            }
+        )
+    return {"links": links, "current": get_language_info(current)["name_local"].capitalize()}
+
+
+def open_graph_locales(context, language):
+    """og:locale of the content's language, and og:locale:alternate of its other versions."""
+    others = [code for code in live_versions(context) if code != language]
+    return OPEN_GRAPH_LOCALES.get(language, language), [OPEN_GRAPH_LOCALES[code] for code in others]
