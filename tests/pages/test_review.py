@@ -1,6 +1,6 @@
 """The review workflow of releases and pages, through the admin's own forms and pages."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.admin import helpers
@@ -14,6 +14,7 @@ from news.models import Release
 from pages.models import Page
 from pages.publishing import State, Status
 from pages.review import Review, ReviewEvent
+from pages.staff import StaffPreferences
 from tests.admin_forms import admin_form_data
 from tests.factories import make_page, make_release
 
@@ -221,3 +222,15 @@ def test_a_page_goes_through_review_too(editor, publisher):
     assert response.status_code == 302
     assert Page.objects.get().is_live
     assert actions(page) == [Action.SUBMITTED, Action.APPROVED, Action.PUBLISHED]
+
+
+def test_a_publisher_schedules_in_their_own_time_zone(editor, publisher):
+    StaffPreferences.objects.create(user=publisher, time_zone="Asia/Tokyo")
+    release = draft_by(editor)
+    submit(client_of(editor), release)
+    client_of(publisher).post(
+        review_url(release),
+        {"decide": "1", "decision": "schedule", "goes_live_at": "2030-01-01T09:00"},
+    )
+    release.refresh_from_db()
+    assert release.publish_at == datetime(2030, 1, 1, 0, 0, tzinfo=UTC)  # 09:00 in Tokyo
