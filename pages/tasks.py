@@ -1,13 +1,23 @@
 """Review notices, sent by the task worker (`manage.py db_worker`) as the email alerts are."""
 
+import logging
+import smtplib
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.admin.utils import quote
 from django.core.mail import mailers
 from django.tasks import task
 from django.urls import reverse
+from django.utils import timezone
 
 from .emails import composed
 from .review import Review, ReviewEvent, publishers
+
+logger = logging.getLogger(__name__)
+
+# Delays before trying an unreachable mail server again, then giving up.
+RETRY_DELAYS = [30, 120, 600, 1800]
 
 
 def recipients(event):
@@ -31,7 +41,7 @@ def recipients(event):
 
 
 @task
-def send_review_email(event_id):
+def send_review_email(event_id, attempt=0):
     event = ReviewEvent.objects.select_related("user", "content_type").filter(pk=event_id).first()
     if event is None:
         return
@@ -50,4 +60,11 @@ def send_review_email(event_id):
         composed("review", context, address, settings.LANGUAGE_CODE)
         for address in recipients(event)
     ]
-    mailers.default.send_messages(messages)
+    try:
+        mailers.default.send_messages(messages)
+    except (OSError, smtplib.SMTPException) as error:
+        if attempt >= len(RETRY_DELAYS):
+            raise
+        logger.warning("Review notice not sent, will try again: %s", error)
+        later = timezone.now() + timedelta(seconds=RETRY_DELAYS[attempt])
+        send_review_email.using(run_after=later).enqueue(event_id, attempt + 1)

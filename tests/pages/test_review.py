@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from news.models import Release
 from pages.models import Page
@@ -16,6 +17,7 @@ from pages.publishing import State, Status
 from pages.review import Review, ReviewEvent
 from pages.staff import StaffPreferences
 from tests.admin_forms import admin_form_data
+from tests.alerts.smtp import free_port
 from tests.factories import make_page, make_release
 
 # Committed, as in production: the notices are queued on commit and sent by a task worker.
@@ -234,3 +236,18 @@ def test_a_publisher_schedules_in_their_own_time_zone(editor, publisher):
     )
     release.refresh_from_db()
     assert release.publish_at == datetime(2030, 1, 1, 0, 0, tzinfo=UTC)  # 09:00 in Tokyo
+
+
+def test_a_notice_the_mail_server_refused_is_tried_again_later(editor, publisher, settings):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 1},  # no server
+        }
+    }
+    submit(client_of(editor), draft_by(editor))
+    run_tasks()
+    [retry] = DBTaskResult.objects.filter(status="READY")
+    assert retry.task_path == "pages.tasks.send_review_email"
+    assert retry.args_kwargs["args"][1] == 1  # the second attempt
+    assert retry.run_after > timezone.now()
