@@ -192,6 +192,15 @@ def query_counts(env, addresses):
     return {name: by_url[path] for name, path in addresses.items()}
 
 
+def dashboard_speed(env):
+    """bench/dashboard_speed.py's result: the admin dashboard of a publisher, in process."""
+    output = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "dashboard_speed.py")],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return json.loads(output.strip().splitlines()[-1])
+
+
 def search_speed(database_url=DATABASE_URL):
     """bench/search_speed.py's result: queries drawn from the database's words, each timed the
     first time it is asked, in process (the rest of the site warm as between two edits) and
@@ -256,7 +265,13 @@ def table(report):
                 f"{100 * result['rps'] / around[mode]:>5.1f}% {result['p99_ms']:>7}  "
                 f"({with_layer['rps']:.1f}, {100 * with_layer['rps'] / around[full]:.1f}%)"
             )
+    dashboard = report["dashboard"]
     lines += [
+        "",
+        f"admin dashboard (bench/dashboard_speed.py, a publisher, in process, "
+        f"{dashboard['runs']} requests): p50 {dashboard['p50_ms']} ms, slowest "
+        f"{dashboard['p99_ms']} ms, {dashboard['queries']} queries taking "
+        f"{dashboard['database_ms']} ms (target: under 200 ms)",
         "",
         "search asked for the first time (bench/search_speed.py):",
         search_report(report["search_first_asked"]),
@@ -284,6 +299,8 @@ def main():
     addresses = pick_addresses()
     report["addresses"] = addresses
     report["queries"] = query_counts(env, addresses)
+    report["dashboard"] = dashboard_speed(env)
+    log(f"admin dashboard: {report['dashboard']}")
     report["search_first_asked"] = search_speed()
     write_search_paths(report["search_first_asked"]["queries"])
     with psycopg2.connect(DATABASE_URL) as connection, connection.cursor() as cursor:

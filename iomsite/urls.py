@@ -38,12 +38,3 @@ urlpatterns += i18n_patterns(
     path("", include("pages.urls")),
     prefix_default_language=False,
 )
-
-if settings.ADMIN_REQUIRE_2FA:
-    # Staff sign in with a one-time code from a TOTP device (added under "TOTP devices").
-    from django_otp.admin import OTPAdminSite
-
-    admin.site.__class__ = OTPAdminSite
-
-admin.site.site_header = f"{settings.SITE_SHORT_NAME} website"
-admin.site.site_title = f"{settings.SITE_SHORT_NAME} website admin"

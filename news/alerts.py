@@ -19,7 +19,6 @@ Marking it first would lose it instead. Each row is marked alone, so at most one
 per dead worker is sent twice.
 """
 
-import email.policy
 import logging
 import math
 import smtplib
@@ -29,15 +28,15 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import mailers
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from pages.emails import composed
 from pages.publishing import Status
 from pages.site_names import lazy_site_name
 
@@ -387,33 +386,6 @@ class Sender:
                 "Message-ID": f"<alert.{self.alert.pk}.{subscriber.pk}@{domain}>",
             },
         )
-
-
-# Lines as long as RFC 5322 allows (998 characters) rather than the 78 that Python folds at: a
-# long link then stays whole and readable, in the text and in the files of var/mail/, instead
-# of being quoted-printable.
-LONG_LINES = email.policy.default.clone(max_line_length=998)
-
-
-class Email(EmailMultiAlternatives):
-    def message(self, *, policy=LONG_LINES):
-        return super().message(policy=policy)
-
-
-def composed(template, context, to, language, headers=None):
-    """An email from templates/emails/<template>_subject.txt, .txt and .html, in a language."""
-    with translation.override(language):
-        subject = render_to_string(f"emails/{template}_subject.txt", context)
-        message = Email(
-            " ".join(subject.split()),
-            render_to_string(f"emails/{template}.txt", context),
-            to=[to],
-            headers={"Auto-Submitted": "auto-generated", **(headers or {})},
-        )
-        message.attach_alternative(
-            render_to_string(f"emails/{template}.html", context), "text/html"
-        )
-    return message
 
 
 def list_domain():

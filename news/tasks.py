@@ -16,6 +16,7 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from pages.emails import composed
 from pages.site_names import lazy_site_name
 
 from . import alerts
@@ -53,7 +54,7 @@ def send_confirmation(subscriber_id, pending_key, attempt=0):
         "known": subscriber.confirmed_at is not None,
         "site_name": lazy_site_name(),
     }
-    message = alerts.composed("confirmation", context, subscriber.email, request["language"])
+    message = composed("confirmation", context, subscriber.email, request["language"])
     try:
         mailers.default.send_messages([message])
     except (OSError, smtplib.SMTPException) as error:

@@ -8,11 +8,14 @@ from django.utils.translation import ngettext, override
 from reversion.models import Version
 
 from .autocomplete import CheckedAutocompleteAdmin
+from .editing import EditingMixin
 from .forms import PublishableAdminForm
 from .images import LibraryImageFormField
 from .models import Image, Page, PageTranslation, SlugRedirect
 from .preview import PreviewMixin
 from .publishing import State, Status
+from .review import record_states, states_of
+from .review_admin import ReviewMixin
 from .translation_admin import TranslatedAdminMixin, TranslationFormMixin
 from .versions import HistoryAdmin, add_versions
 from .views import render_page
@@ -44,8 +47,10 @@ class PublishingStateFilter(admin.SimpleListFilter):
 
 def change_publication(modeladmin, request, queryset, change, note, message):
     """A bulk publish or unpublish: the change, a version for the history, a message."""
+    before = states_of(queryset)
     count = change(user=request.user)
     add_versions(queryset, note)
+    record_states(queryset, request.user, before)
     modeladmin.message_user(request, message(count) % count, messages.SUCCESS)
 
 
@@ -65,10 +70,10 @@ def unpublish(modeladmin, request, queryset):
     )  # fmt: skip
 
 
-class PublishableAdmin(CheckedAutocompleteAdmin, HistoryAdmin):
+class PublishableAdmin(ReviewMixin, EditingMixin, CheckedAutocompleteAdmin, HistoryAdmin):
     """What every publishable model's admin shares: state badges, filters, bulk actions,
-    versions, publishing only for publishers, refusing stale saves, and stamping who
-    created and last changed a record."""
+    versions, publishing only for publishers, refusing stale saves, stamping who created and
+    last changed a record, the review workflow and a form made for writing."""
 
     form = PublishableAdminForm
     actions = [publish, unpublish]
@@ -94,7 +99,8 @@ class PublishableAdmin(CheckedAutocompleteAdmin, HistoryAdmin):
             when = timezone.localtime(obj.publish_at).strftime(" %d %b %Y %H:%M %Z")
         elif state == State.EXPIRED:
             when = timezone.localtime(obj.unpublish_at).strftime(" %d %b %Y %H:%M %Z")
-        return format_html('<span class="state state-{}">{}{}</span>', state, state.label, when)
+        badge = format_html('<span class="state state-{}">{}{}</span>', state, state.label, when)
+        return badge + self.review_badge(obj)
 
     def has_publish_permission(self, request, obj=None):
         opts = self.opts

@@ -418,3 +418,7 @@ def page_languages():
         return languages
 
     return cached_until_change("page-live-languages", build)
+
+
+from .review import Review, ReviewEvent  # noqa: E402, F401 (models)
+from .staff import StaffPreferences  # noqa: E402, F401 (a model)

@@ -29,6 +29,8 @@ EDITOR_PERMISSIONS = _permissions(
         "contacts.presscontact": WRITE,
         "contacts.region": ("view",),
         "taggit.tag": WRITE,
+        # The publishing log: every step of the review workflow, read-only for everyone.
+        "pages.reviewevent": ("view",),
     }
 )
 

@@ -73,9 +73,9 @@ class TranslationFormMixin:
 class TranslatedAdminMixin:
     """For the admin of originals: "Add a <language> version" buttons on the change form, and
     the translation status page at translations/. The model admin says how its translations
-    are found, made and edited."""
+    are found, made and edited. The model's admin/<app>/<model>/change_form.html extends
+    admin/translated_change_form.html, which shows the buttons."""
 
-    change_form_template = "admin/translated_change_form.html"
     change_list_template = "admin/translated_change_list.html"
 
     def original_queryset(self):

@@ -1,17 +1,12 @@
 """The whole path with real processes: a loopback SMTP server (aiosmtpd) and `manage.py
 db_worker` workers in processes of their own, on the test database."""
 
-import os
 import re
 import signal
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.contrib.admin import helpers
-from django.db import connection
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
@@ -21,41 +16,6 @@ from tests.alerts.smtp import wait_for
 from tests.factories import country, make_release, make_subscriber, now
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def database_url():
-    """The test database, for a process of its own."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-@pytest.fixture
-def start_worker(smtp_server):
-    workers = {}
-
-    def start(name):
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.alerts.worker_settings",
-            "DATABASE_URL": database_url(),
-            "DJANGO_EMAIL_HOST": smtp_server.hostname,
-            "DJANGO_EMAIL_PORT": str(smtp_server.port),
-        }
-        command = [sys.executable, "manage.py", "db_worker", "--interval", "0.1"]
-        command += ["--no-startup-delay", "--no-reload", "-v", "0", "--worker-id", name]
-        workers[name] = subprocess.Popen(command, cwd=ROOT, env=env)
-        return workers
-
-    yield start
-    for worker in workers.values():
-        worker.terminate()
-    for worker in workers.values():
-        worker.wait(timeout=20)
 
 
 def text_of(message):

@@ -25,10 +25,10 @@ AXE_OPTIONS = {
 axe = Axe()  # axe-core's script, bundled in the package: nothing is downloaded
 
 
-def audit(page, label):
+def audit(page, label, widths=WIDTHS):
     """The failures of the page loaded in `page`, at each width, as lines of the report."""
     failures = []
-    for width in WIDTHS:
+    for width in widths:
         page.set_viewport_size({"width": width, "height": 800})
         where = f"{label} at {width} px"
         for violation in axe.run(page, options=AXE_OPTIONS).response["violations"]:

@@ -54,7 +54,7 @@ def test_setup_roles_creates_both_groups_and_is_idempotent():
     assert editors | {"publish_release", "publish_page", "delete_image"} <= publishers
 
     Group.objects.get(name="Editors").permissions.clear()
-    assert "Editors: 33 permissions added" in run_setup_roles("--verbosity", "2")
+    assert "Editors: 34 permissions added" in run_setup_roles("--verbosity", "2")
     assert run_setup_roles() == (
         "Editors: up to date.\nPublishers: up to date.\nTranslators: up to date.\n"
     )

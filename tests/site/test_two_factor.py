@@ -1,6 +1,4 @@
 import pytest
-from django.contrib import admin
-from django_otp.admin import OTPAdminSite
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -10,9 +8,9 @@ LOGIN = "/admin/login/?next=/admin/"
 
 
 @pytest.fixture
-def two_factor_admin(monkeypatch):
+def two_factor_admin(settings):
     """What DJANGO_ADMIN_REQUIRE_2FA=1 does when the URLconf loads."""
-    monkeypatch.setattr(admin.site, "__class__", OTPAdminSite)
+    settings.ADMIN_REQUIRE_2FA = True
 
 
 @pytest.fixture

@@ -1,0 +1,252 @@
+"""The admin's home: what is waiting for each staff member, in short lists.
+
+Every panel reads at most PANEL_SIZE rows with a fixed number of queries, whatever the size
+of the site (tests/site/test_dashboard.py counts them; `make bench` times the page at
+100,000 releases). Times are shown in the staff member's own zone (pages/staff.py).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from heapq import nlargest, nsmallest
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.utils import quote
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from news.models import EmbargoLink, Release
+from pages.models import Page
+from pages.publishing import Status
+from pages.review import Review, ReviewEvent, may_edit, may_publish
+from pages.staff import StaffPreferences, time_zone_of
+
+PANEL_SIZE = 8
+EXPIRING_WITHIN = timedelta(days=14)
+# Of the newest live or scheduled originals, how many the translations panel looks at.
+TRANSLATION_WINDOW = 50
+PUBLISHABLE = (Release, Page)
+
+
+@dataclass
+class Row:
+    item: object
+    when: datetime | None = None
+    note: str = ""
+    review: object = None
+    view: str = "change"  # the admin page the row links to
+    url: str = field(init=False)
+
+    def __post_init__(self):
+        opts = self.item._meta
+        self.url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_{self.view}", args=[quote(self.item.pk)]
+        )
+
+    @property
+    def kind(self):
+        return self.item._meta.verbose_name
+
+
+def my_drafts(user, models, now):
+    rows = []
+    for model in models:
+        drafts = (
+            model.objects.filter(status=Status.DRAFT)
+            .filter(Q(created_by=user) | Q(updated_by=user))
+            .order_by("-updated_at")
+        )
+        rows += [Row(item, item.updated_at) for item in drafts[:PANEL_SIZE]]
+    return nlargest(PANEL_SIZE, rows, key=lambda row: row.when)
+
+
+def reviews_panel(user, models, mine):
+    """Items in review that this publisher may decide (`mine` False), or that this user
+    submitted and are in review or sent back (`mine` True)."""
+    types = ContentType.objects.get_for_models(*models).values()
+    reviews = Review.objects.filter(content_type__in=types).select_related(
+        "submitted_by", "reviewer"
+    )
+    if mine:
+        stages = [Review.Stage.IN_REVIEW, Review.Stage.CHANGES_REQUESTED]
+        reviews = reviews.filter(submitted_by=user, stage__in=stages).order_by("-submitted_at")
+    else:
+        reviews = reviews.filter(stage=Review.Stage.IN_REVIEW)
+        reviews = reviews.filter(Q(reviewer=user) | Q(reviewer=None)).order_by("submitted_at")
+    reviews = reviews.prefetch_related("item")[:PANEL_SIZE]
+    return [
+        # Authors go to the form to make changes, publishers to the review to decide.
+        Row(review.item, review.submitted_at, review=review, view="change" if mine else "review")
+        for review in reviews
+        if review.item is not None  # deleted since
+    ]
+
+
+def scheduled(models, now):
+    rows = []
+    for model in models:
+        items = model.objects.filter(status=Status.PUBLISHED, publish_at__gt=now)
+        rows += [Row(item, item.publish_at) for item in items.order_by("publish_at")[:PANEL_SIZE]]
+    return nsmallest(PANEL_SIZE, rows, key=lambda row: row.when)
+
+
+def open_embargo_links(now):
+    links = (
+        EmbargoLink.objects.usable(now)
+        .filter(release__status=Status.PUBLISHED, release__publish_at__gt=now)
+        .select_related("release")
+        .order_by("release__publish_at", "pk")[:PANEL_SIZE]
+    )
+    return [Row(link.release, link.expires_at, note=link.shared_with) for link in links]
+
+
+def recently_published(models, now):
+    """Live items, newest first, each with who published or scheduled it: the publishing
+    log's last word on it, else its last editor."""
+    rows = []
+    for model in models:
+        items = model.objects.live(now).select_related("updated_by").order_by("-publish_at")
+        rows += [Row(item, item.publish_at) for item in items[:PANEL_SIZE]]
+    rows = nlargest(PANEL_SIZE, rows, key=lambda row: row.when)
+    publishing = [ReviewEvent.Action.PUBLISHED, ReviewEvent.Action.SCHEDULED]
+    wanted = Q(pk__in=[])
+    types = ContentType.objects.get_for_models(*models)
+    for row in rows:
+        wanted |= Q(content_type=types[type(row.item)], object_id=row.item.pk)
+    events = ReviewEvent.objects.filter(wanted, action__in=publishing).select_related("user")
+    by = {}
+    for event in events.order_by("at"):  # the last one wins
+        by[(event.content_type_id, event.object_id)] = event.user
+    for row in rows:
+        publisher = by.get((types[type(row.item)].pk, row.item.pk), row.item.updated_by)
+        row.note = publisher.get_full_name() or publisher.get_username() if publisher else ""
+    return rows
+
+
+def expiring_soon(models, now):
+    rows = []
+    for model in models:
+        items = model.objects.live(now).filter(unpublish_at__lte=now + EXPIRING_WITHIN)
+        rows += [
+            Row(item, item.unpublish_at) for item in items.order_by("unpublish_at")[:PANEL_SIZE]
+        ]
+    return nsmallest(PANEL_SIZE, rows, key=lambda row: row.when)
+
+
+@dataclass
+class TranslationTask:
+    """An original that lacks a version in some of the site's languages (`missing`) or has
+    one that is older than its last change (`outdated`)."""
+
+    row: Row
+    missing: list = field(default_factory=list)
+    outdated: list = field(default_factory=list)
+    add_urls: dict = field(default_factory=dict)
+
+
+def release_translations_to_do(now):
+    """The newest live or scheduled original releases (translation_of empty) missing a
+    version, live or draft, in another language of the site."""
+    originals = list(
+        Release.objects.filter(status=Status.PUBLISHED, translation_of=None)
+        .filter(Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now))
+        .only("title", "language", "publish_at")
+        .order_by("-publish_at", "-id")[:TRANSLATION_WINDOW]
+    )
+    have = {}
+    translations = Release.objects.filter(translation_of__in=originals).exclude(
+        status=Status.PUBLISHED,
+        unpublish_at__lte=now,  # expired: taken down on purpose
+    )
+    for original_id, language in translations.values_list("translation_of_id", "language"):
+        have.setdefault(original_id, set()).add(language)
+    add_url = reverse("admin:news_release_add")
+    tasks = []
+    for original in originals:
+        missing = [
+            code
+            for code, _name in settings.LANGUAGES
+            if code != original.language and code not in have.get(original.pk, ())
+        ]
+        if missing:
+            urls = {
+                code: f"{add_url}?translation_of={original.pk}&language={code}" for code in missing
+            }
+            tasks.append(TranslationTask(Row(original, original.publish_at), missing, [], urls))
+    return tasks
+
+
+# Each returns TranslationTasks for one kind of item the user may edit; the panel shows the
+# first PANEL_SIZE of them all. Pages' translations join here (their own function).
+TRANSLATION_SOURCES = {Release: release_translations_to_do}
+
+
+def translations_to_do(user, now):
+    tasks = []
+    for model, source in TRANSLATION_SOURCES.items():
+        if may_edit(user, model):
+            tasks += source(now)
+    return tasks[:PANEL_SIZE]
+
+
+def quick_actions(user):
+    actions = [
+        (Release, _("New release")),
+        (Page, _("New page")),
+    ]
+    links = [
+        (label, reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add"))
+        for model, label in actions
+        if user.has_perm(f"{model._meta.app_label}.add_{model._meta.model_name}")
+    ]
+    if user.has_perm("pages.add_image"):
+        links.append((_("Upload images"), reverse("admin:pages_image_add")))
+    return links
+
+
+def dashboard(request, site):
+    """The dashboard's panels for this user, as template context."""
+    user, now = request.user, timezone.now()
+    editable = [model for model in PUBLISHABLE if may_edit(user, model)]
+    publishable = [model for model in editable if may_publish(user, model)]
+    return {
+        "staff_time_zone": time_zone_of(user),
+        "quick_actions": quick_actions(user),
+        "panels_shown": bool(editable),
+        "my_drafts": my_drafts(user, editable, now),
+        "my_submissions": reviews_panel(user, editable, mine=True),
+        "waiting_for_me": reviews_panel(user, publishable, mine=False) if publishable else None,
+        "scheduled": scheduled(editable, now),
+        "embargo_links": open_embargo_links(now) if Release in editable else [],
+        "recently_published": recently_published(editable, now),
+        "expiring_soon": expiring_soon(editable, now),
+        "translations": translations_to_do(user, now),
+    }
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = StaffPreferences
+        fields = ["time_zone"]
+
+
+def preferences_view(request, site):
+    preferences = StaffPreferences.objects.filter(user=request.user).first()
+    preferences = preferences or StaffPreferences(user=request.user, time_zone=settings.TIME_ZONE)
+    form = PreferencesForm(request.POST or None, instance=preferences)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your preferences are saved."))
+        return redirect("admin:index")
+    context = {
+        **site.each_context(request),
+        "title": _("Your preferences"),
+        "form": form,
+    }
+    return TemplateResponse(request, "admin/preferences.html", context)
