@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import Q, TextField
 from django.db.models.expressions import RawSQL
@@ -24,7 +23,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from .models import Release, TitleWord
+from .models import Release
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 10
@@ -287,21 +286,13 @@ def calendar_window(year, month, zone):
 
 def closest_title_words(query):
     """The query's words, each replaced by the title word closest to it if one is close
-    enough: one query for all of them."""
+    enough: one query for all of them (news_search_closest_words(), migration news 0014)."""
     words = LETTERS.findall(query.lower())
     if not words:
         return query
-    similarities = {
-        f"similarity_{number}": TrigramSimilarity("word", word) for number, word in enumerate(words)
-    }
-    close = Q.create([("word__trigram_similar", word) for word in words], connector=Q.OR)
-    rows = TitleWord.objects.filter(close).annotate(**similarities)
-    rows = list(rows.values_list("word", *similarities))
-    closest = []
-    for column, word in enumerate(words, start=1):
-        similarity, title_word = max(((row[column], row[0]) for row in rows), default=(0, word))
-        closest.append(title_word if similarity >= SIMILARITY_THRESHOLD else word)
-    return " ".join(closest)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT news_search_closest_words(%s, %s)", [words, SIMILARITY_THRESHOLD])
+        return " ".join(cursor.fetchone()[0])
 
 
 def highlighted(headline):
