@@ -32,7 +32,7 @@ MAX_QUERY_WORDS = 10
 # Typo tolerance (trigrams) is for queries of one or two words.
 TYPO_TOLERANT_WORDS = 2
 TYPO_TOLERANT_MIN_LENGTH = 4
-SIMILARITY_THRESHOLD = 0.3  # pg_trgm's default, which its % operator (trigram_similar) uses
+SIMILARITY_THRESHOLD = 0.3  # of a title word taken for a typo: pg_trgm's default
 CANDIDATES = 200
 SNIPPET_BODY_LENGTH = 400
 # Release language -> PostgreSQL text-search configuration (also in migration news 0002).
@@ -283,10 +283,9 @@ def first_page_releases(rows):
     ReleaseSearch.results() reads them, with the same fields and the snippet."""
     releases = {}
     for row in rows:
-        if row[4] is None:
+        release_values, (country_name, headline) = row[4:-2], row[-2:]
+        if release_values[0] is None:  # its id: the match is on another page
             continue
-        release_values = row[4 : 4 + len(RESULT_FIELDS)]
-        country_name, headline = row[4 + len(RESULT_FIELDS) :]
         release = Release.from_db(connection.alias, RESULT_FIELDS, release_values)
         if release.dateline_country_id is not None:
             release.dateline_country = Country.from_db(
