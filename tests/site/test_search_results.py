@@ -250,3 +250,18 @@ def test_the_first_page_read_with_the_matches_shows_what_its_own_query_shows(cli
         assert len(read_apart) == len(read_with_matches) + bool(first), params
     assert "Lima" in results_html(client, {"q": "migrants"})
     assert "Chad" in results_html(client, {"q": "migrants"})
+
+
+def test_a_typo_is_read_as_the_most_similar_title_word_at_any_similarity(client):
+    """The closest title words are asked at falling similarities: the first that finds any
+    finds the most similar (of equals, the greatest word), and a word only 0.33 similar is
+    still found at the last."""
+    Release.objects.bulk_create(
+        release_row(title, publish_at=START + timedelta(days=n))
+        for n, title in enumerate(["Siriness report", "Siwiness report", "Heavy rains"])
+    )
+    # "siwriness" is 0.58 similar to both "siwiness" and "siriness"; "rbins" 0.33 to "rains".
+    for query, found in (("siwriness", "Siwiness report"), ("rbins", "Heavy rains")):
+        page = shown(client, query)
+        assert page["similar words"], query
+        assert page["releases"] == [found], query
