@@ -14,7 +14,8 @@ at random (the seed is printed; --seed repeats a draw) from the database's own w
 release texts and titles, banded by the number of live releases that match them (absent, 1-10,
 11-100, 101-10,000, over 10,000), misspellings (a letter of a rarer word changed, so that no
 release holds it), phrases of two adjacent words, exclusions, filters, several words of one
-release, French and Spanish words.
+release, French and Spanish words. They are asked in an order drawn with the seed, the kinds
+mixed, so that a burst of load on a shared machine slows a few queries of each kind.
 
 In process (Django's test client, page cache off): before each query the shared cache is
 cleared and another search is asked, untimed, so the menu, the filters' names, the countries
@@ -250,6 +251,14 @@ def over_http(planned, database_url):
     return first, again
 
 
+def shuffled(planned, seed):
+    """The queries in a random order (the same for a seed), the kinds mixed: a burst of load
+    on this shared machine then slows a few queries of each kind, not one kind."""
+    planned = list(planned)
+    random.Random(seed).shuffle(planned)
+    return planned
+
+
 def get(url, params):
     request = urllib.request.Request(f"{url}/search/?{urlencode(params)}", headers=FORWARDED)
     started = time.perf_counter()
@@ -289,7 +298,7 @@ def measure(database_url, seed, per_kind, http):
     planned = Draw(seed, per_kind).draw()
     # Over HTTP, other queries of the same kinds: none of them asked in process before.
     asked_over_http = Draw(seed + 1, per_kind).draw() if http else []
-    times, database, counts = in_process(planned)
+    times, database, counts = in_process(shuffled(planned, seed))
     result = {
         "seed": seed,
         "queries": [[kind, params] for kind, params in planned],
@@ -298,7 +307,7 @@ def measure(database_url, seed, per_kind, http):
         "query_counts": {kind: sorted(values) for kind, values in counts.items()},
     }
     if http:
-        first, again = over_http(asked_over_http, database_url)
+        first, again = over_http(shuffled(asked_over_http, seed), database_url)
         result["http"] = summary(first)
         result["http_cached"] = summary(again)["all"]
     return result

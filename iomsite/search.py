@@ -31,7 +31,9 @@ WORD = re.compile(r"[^\W_]+")  # letters and digits, as pg_trgm splits words
 def search_site(query, filter_form, page_number):
     """{"page_obj", "facets", "pages", "countries", "contacts", ...} for a cleaned, non-empty
     query. Releases are ranked and counted among the most recent matches only."""
-    release_search = ReleaseSearch(query, filter_form)
+    # The first page, nearly always the one asked, is read with the matches.
+    first_page_size = RELEASES_PER_PAGE if page_number in ("", "1") else None
+    release_search = ReleaseSearch(query, filter_form, first_page_size)
     facets = match_facets(filter_form, release_search.matches_under)
     page_obj = Paginator(release_search.ranked_ids(), RELEASES_PER_PAGE).get_page(page_number)
     page_obj.object_list = release_search.results(page_obj.object_list)

@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 from django.db.models import Q, TextField
 from django.db.models.expressions import RawSQL
@@ -24,14 +23,16 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from .models import Release, TitleWord
+from contacts.models import Country
+
+from .models import Release
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 10
 # Typo tolerance (trigrams) is for queries of one or two words.
 TYPO_TOLERANT_WORDS = 2
 TYPO_TOLERANT_MIN_LENGTH = 4
-SIMILARITY_THRESHOLD = 0.3  # pg_trgm's default, which its % operator (trigram_similar) uses
+SIMILARITY_THRESHOLD = 0.3  # of a title word taken for a typo: pg_trgm's default
 CANDIDATES = 200
 SNIPPET_BODY_LENGTH = 400
 # Release language -> PostgreSQL text-search configuration (also in migration news 0002).
@@ -87,18 +88,21 @@ MATCHED_WORDS = "news_search_words(%(words)s)"
 # and read it, more than PostgreSQL takes to answer. The publishing window is that of
 # Release.objects.live(); the triggers keep the documents of published releases only.
 MOST_RECENT_SQL = f"""
-SELECT release_id, publish_at, ts_rank(document, {SEARCHED_WORDS}), filters
+SELECT release_id, publish_at, ts_rank(document, {SEARCHED_WORDS}) AS score, filters
 FROM news_search_most_recent(({{matching}}), %(now)s, %(start)s, %(end)s, %(limit)s)
 """
 # Filter values are exact tokens of the documents, all required, e.g. 'kind:news' & 'tag:health':
 # cast, not parsed, so that no dictionary changes them.
 WITH_TOKENS = f"{MATCHED_WORDS} && %(tokens)s::tsquery"
 
+
 # ReleaseSearch.results(): the snippet, ts_headline over the summary and the start of the body
 # without its tags, in the release's language. Over whole bodies it took a third of a search's
 # time; a tag cut short at the end goes too. Written as SQL: as ORM expressions it took 1.5 ms
-# to build, more than PostgreSQL takes to compute the twenty snippets.
-HEADLINE_SQL = f"""
+# to build, more than PostgreSQL takes to compute the twenty snippets. `words` and `options`
+# are the placeholders of the query and of HEADLINE_OPTIONS.
+def headline_sql(words, options):
+    return f"""
 ts_headline(
     CASE news_release.language
         {" ".join(f"WHEN '{code}' THEN '{config}'" for code, config in SEARCH_CONFIGS.items())}
@@ -106,10 +110,39 @@ ts_headline(
     END::regconfig,
     news_release.summary || ' '
         || regexp_replace(left(news_release.body, {SNIPPET_BODY_LENGTH}), '<[^>]*(>|$)', ' ', 'g'),
-    {parsed_query("%s")},
-    %s
+    {parsed_query(words)},
+    {options}
 )"""
+
+
+HEADLINE_SQL = headline_sql("%s", "%s")
 HEADLINE_OPTIONS = f"StartSel={START_MARK}, StopSel={STOP_MARK}, MaxWords=35, MinWords=15"
+
+# The fields of a release that a list of results shows (ReleaseSearch.results()), in the
+# model's order, as Release.from_db() reads them.
+RESULT_FIELDS = [
+    field.attname
+    for field in Release._meta.concrete_fields
+    if field.attname in {"id", "kind", "title", "slug", "summary", "dateline", "language",
+                         "publish_at", "dateline_country_id"}
+]  # fmt: skip
+# The same, with the releases of the first page of results as results() would read them, on
+# the rows of the first page only (ranked as Match.rank() ranks), with their snippets: the
+# first page of a search, the one nearly always asked, then needs no query of its own.
+FIRST_PAGE_SQL = f"""
+WITH found AS MATERIALIZED ({MOST_RECENT_SQL}),
+first_page AS (
+    SELECT release_id FROM found
+    ORDER BY score DESC, publish_at DESC, release_id DESC LIMIT %(page_size)s
+)
+SELECT found.release_id, found.publish_at, found.score, found.filters,
+    {", ".join(f"news_release.{field}" for field in RESULT_FIELDS)},
+    contacts_country.name, {headline_sql("%(words)s", "%(headline_options)s")}
+FROM found
+LEFT JOIN first_page ON first_page.release_id = found.release_id
+LEFT JOIN news_release ON news_release.id = first_page.release_id
+LEFT JOIN contacts_country ON contacts_country.id = news_release.dateline_country_id
+"""
 
 
 @dataclass(slots=True)
@@ -140,18 +173,23 @@ class ReleaseSearch:
     values: the database walks the search documents in publishing order when it expects many
     matches and stops early, and reads the text index when it expects few, with a filter too
     (its values are tokens in the same index). Ranking, the total and the facets are then
-    worked out from those rows. On PostgreSQL a short query that no release matches word for
-    word is taken as a typo: each of its words is then searched as the title word closest to
-    it (trigrams over the title words, not over every title).
+    worked out from those rows, and, on PostgreSQL, the releases of the first page read with
+    them. On PostgreSQL a short query that no release matches word for word is taken as a
+    typo: each of its words is then searched as the title word closest to it (trigrams over
+    the title words, not over every title).
     """
 
     WORDS, FULL_TEXT, SIMILAR_WORDS = "words", "full text", "similar words"
 
-    def __init__(self, query, form):
+    def __init__(self, query, form, first_page_size=None):
+        """With `first_page_size`, the releases of the first page of that many results are
+        read with the matches, when the database ranks them (full text)."""
         self.query = query
         self.searched = query  # in typo mode, with the closest title words instead
         self.form = form
         self.mode = self.FULL_TEXT if uses_full_text() else self.WORDS
+        self.first_page_size = first_page_size
+        self.first_page = None  # {id: release} of the first page, once read
         self._under = {}  # frozenset of ignored filters -> their matches
         # Under every filter: the page, its total and the facets that no filter changes.
         self.matches = self.most_recent()
@@ -190,10 +228,15 @@ class ReleaseSearch:
             params["start"], params["end"] = calendar_window(
                 active["year"], active.get("month"), zone
             )
-        sql = MOST_RECENT_SQL.format(matching=matching)
+        with_first_page = self.first_page_size and not ignore
+        if with_first_page:
+            params.update(page_size=self.first_page_size, headline_options=HEADLINE_OPTIONS)
+        sql = (FIRST_PAGE_SQL if with_first_page else MOST_RECENT_SQL).format(matching=matching)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
+        if with_first_page:
+            self.first_page = first_page_releases(rows)
         return [Match.of(*row[:3], row[3].split(), zone) for row in rows]
 
     def _most_recent_words(self, ignore):
@@ -220,6 +263,8 @@ class ReleaseSearch:
     def results(self, ids):
         """The releases of `ids` as a list of results shows them, in that order; in full text
         with a `headline` snippet."""
+        if self.first_page is not None and set(ids) == self.first_page.keys():
+            return [self.first_page[pk] for pk in ids]
         releases = Release.objects.filter(pk__in=ids).select_related("dateline_country")
         releases = releases.only(
             "kind", "title", "slug", "summary", "dateline", "language", "publish_at",
@@ -231,6 +276,24 @@ class ReleaseSearch:
             releases = releases.annotate(headline=snippet)
         by_id = {release.pk: release for release in releases}
         return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def first_page_releases(rows):
+    """{id: release} of the rows of FIRST_PAGE_SQL that hold a release of the first page: as
+    ReleaseSearch.results() reads them, with the same fields and the snippet."""
+    releases = {}
+    for row in rows:
+        release_values, (country_name, headline) = row[4:-2], row[-2:]
+        if release_values[0] is None:  # its id: the match is on another page
+            continue
+        release = Release.from_db(connection.alias, RESULT_FIELDS, release_values)
+        if release.dateline_country_id is not None:
+            release.dateline_country = Country.from_db(
+                connection.alias, ["id", "name"], [release.dateline_country_id, country_name]
+            )
+        release.headline = headline
+        releases[release.pk] = release
+    return releases
 
 
 # The admin's search: the releases holding a word that starts with each word typed, e.g.
@@ -287,21 +350,13 @@ def calendar_window(year, month, zone):
 
 def closest_title_words(query):
     """The query's words, each replaced by the title word closest to it if one is close
-    enough: one query for all of them."""
+    enough: one query for all of them (news_search_closest_words(), migration news 0016)."""
     words = LETTERS.findall(query.lower())
     if not words:
         return query
-    similarities = {
-        f"similarity_{number}": TrigramSimilarity("word", word) for number, word in enumerate(words)
-    }
-    close = Q.create([("word__trigram_similar", word) for word in words], connector=Q.OR)
-    rows = TitleWord.objects.filter(close).annotate(**similarities)
-    rows = list(rows.values_list("word", *similarities))
-    closest = []
-    for column, word in enumerate(words, start=1):
-        similarity, title_word = max(((row[column], row[0]) for row in rows), default=(0, word))
-        closest.append(title_word if similarity >= SIMILARITY_THRESHOLD else word)
-    return " ".join(closest)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT news_search_closest_words(%s, %s)", [words, SIMILARITY_THRESHOLD])
+        return " ".join(cursor.fetchone()[0])
 
 
 def highlighted(headline):

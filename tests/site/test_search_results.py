@@ -17,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag, TaggedItem
 
 from news.models import Release
@@ -221,3 +222,46 @@ def test_older_matches_than_the_walk_or_slice_reached_come_from_the_text_index(c
         pages.append([shown(client, {"q": "archive", "page": page}) for page in ("1", "10")])
     assert all(found == pages[0] for found in pages)
     assert pages[0][1]["releases"][-1] == "Archive bulletin 1800"
+
+
+def results_html(client, params):
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    results = BeautifulSoup(response.content, "html.parser").select_one(".search-results")
+    return str(results) if results else None
+
+
+def test_the_first_page_read_with_the_matches_shows_what_its_own_query_shows(client, searchable):
+    """The first page of results comes with the matches: its releases, datelines and snippets
+    are those that the page's own query reads ("page=01" is the same page, read apart)."""
+    Release.objects.filter(slug__endswith="1").update(dateline_country=country("TD"))
+    Release.objects.filter(slug__endswith="2").update(
+        dateline_country=country("PE"), dateline="Lima"
+    )
+    client.get("/search/", {"q": "warm up"})  # the menu, names, countries and contacts
+    for params in QUERIES:
+        params = {"q": params} if isinstance(params, str) else params
+        if "page" in params:
+            continue
+        with CaptureQueriesContext(connection) as read_with_matches:
+            first = results_html(client, params)
+        with CaptureQueriesContext(connection) as read_apart:
+            assert results_html(client, {**params, "page": "01"}) == first, params
+        assert len(read_apart) == len(read_with_matches) + bool(first), params
+    assert "Lima" in results_html(client, {"q": "migrants"})
+    assert "Chad" in results_html(client, {"q": "migrants"})
+
+
+def test_a_typo_is_read_as_the_most_similar_title_word_at_any_similarity(client):
+    """The closest title words are asked at falling similarities: the first that finds any
+    finds the most similar (of equals, the greatest word), and a word only 0.33 similar is
+    still found at the last."""
+    Release.objects.bulk_create(
+        release_row(title, publish_at=START + timedelta(days=n))
+        for n, title in enumerate(["Siriness report", "Siwiness report", "Heavy rains"])
+    )
+    # "siwriness" is 0.58 similar to both "siwiness" and "siriness"; "rbins" 0.33 to "rains".
+    for query, found in (("siwriness", "Siwiness report"), ("rbins", "Heavy rains")):
+        page = shown(client, query)
+        assert page["similar words"], query
+        assert page["releases"] == [found], query
