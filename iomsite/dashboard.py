@@ -26,6 +26,7 @@ from pages.models import Page
 from pages.publishing import Status
 from pages.review import Review, ReviewEvent, may_edit, may_publish
 from pages.staff import StaffPreferences, time_zone_of
+from pages.translations import TranslationState
 
 PANEL_SIZE = 8
 EXPIRING_WITHIN = timedelta(days=14)
@@ -141,57 +142,46 @@ def expiring_soon(models, now):
 
 @dataclass
 class TranslationTask:
-    """An original that lacks a version in some of the site's languages (`missing`) or has
-    one that is older than its last change (`outdated`)."""
+    """A recent original with languages to act on: missing, or out of date since the original
+    changed. `languages` are the translation admin's states (pages/translation_admin.py)."""
 
     row: Row
-    missing: list = field(default_factory=list)
-    outdated: list = field(default_factory=list)
-    add_urls: dict = field(default_factory=dict)
+    language_name: str
+    languages: list
+    model_admin: object
+
+    @property
+    def opts(self):
+        return self.model_admin.opts
 
 
-def release_translations_to_do(now):
-    """The newest live or scheduled original releases (translation_of empty) missing a
-    version, live or draft, in another language of the site."""
-    originals = list(
-        Release.objects.filter(status=Status.PUBLISHED, translation_of=None)
-        .filter(Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now))
-        .only("title", "language", "publish_at")
-        .order_by("-publish_at", "-id")[:TRANSLATION_WINDOW]
-    )
-    have = {}
-    translations = Release.objects.filter(translation_of__in=originals).exclude(
-        status=Status.PUBLISHED,
-        unpublish_at__lte=now,  # expired: taken down on purpose
-    )
-    for original_id, language in translations.values_list("translation_of_id", "language"):
-        have.setdefault(original_id, set()).add(language)
-    add_url = reverse("admin:news_release_add")
+# What the panel looks at: the newest originals of each kind, live or scheduled.
+TRANSLATED_MODELS = [(Release, "-publish_at"), (Page, "-updated_at")]
+TO_DO = {TranslationState.MISSING, TranslationState.OUT_OF_DATE}
+
+
+def translations_to_do(request, site, now):
+    """Originals missing a version in a language of the site, or whose version is out of date,
+    for the kinds the user may translate: two queries a kind, whatever the data size."""
+    names = dict(settings.LANGUAGES)
     tasks = []
-    for original in originals:
-        missing = [
-            code
-            for code, _name in settings.LANGUAGES
-            if code != original.language and code not in have.get(original.pk, ())
-        ]
-        if missing:
-            urls = {
-                code: f"{add_url}?translation_of={original.pk}&language={code}" for code in missing
-            }
-            tasks.append(TranslationTask(Row(original, original.publish_at), missing, [], urls))
-    return tasks
-
-
-# Each returns TranslationTasks for one kind of item the user may edit; the panel shows the
-# first PANEL_SIZE of them all. Pages' translations join here (their own function).
-TRANSLATION_SOURCES = {Release: release_translations_to_do}
-
-
-def translations_to_do(user, now):
-    tasks = []
-    for model, source in TRANSLATION_SOURCES.items():
-        if may_edit(user, model):
-            tasks += source(now)
+    for model, newest_first in TRANSLATED_MODELS:
+        model_admin = site._registry.get(model)
+        if model_admin is None or not model_admin.may_translate(request):
+            continue
+        originals = list(
+            model_admin.original_queryset()
+            .filter(status=Status.PUBLISHED)
+            .filter(Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now))
+            .order_by(newest_first, "-id")[:TRANSLATION_WINDOW]
+        )
+        translations = model_admin.translations_by_original(originals)
+        for original in originals:
+            states = model_admin.language_states(original, translations.get(original.pk, {}))
+            if to_do := [state for state in states if state["state"] in TO_DO]:
+                language = names[model_admin.original_language(original)]
+                row = Row(original)
+                tasks.append(TranslationTask(row, language, to_do, model_admin))
     return tasks[:PANEL_SIZE]
 
 
@@ -226,7 +216,7 @@ def dashboard(request, site):
         "embargo_links": open_embargo_links(now) if Release in editable else [],
         "recently_published": recently_published(editable, now),
         "expiring_soon": expiring_soon(editable, now),
-        "translations": translations_to_do(user, now),
+        "translations": translations_to_do(request, site, now),
     }
 
 

@@ -143,25 +143,33 @@ def test_panels_list_what_waits_for_each_person_in_their_time_zone():
     assert "UTC" in panel(client_of(publisher).get("/admin/"), "scheduled")
 
 
-def test_translations_to_do_lists_originals_missing_a_language():
+def test_translations_to_do_lists_originals_missing_a_language_or_out_of_date():
     done = make_release("Fully translated", language="en")
-    make_release("Traduit", language="fr", translation_of=done)
-    make_release("Traducido", language="es", translation_of=done, status=Status.DRAFT)
+    make_release("Traduit", language="fr", translation_of=done, source_digest=done.text_digest())
+    make_release(
+        "Traducido", language="es", translation_of=done, status=Status.DRAFT,
+        source_digest=done.text_digest(),
+    )  # fmt: skip
     partial = make_release("Half translated", language="en")
-    make_release("Traduit aussi", language="fr", translation_of=partial)
-    gone = make_release("Expired translation", language="en")
-    make_release("Retiré", language="fr", translation_of=gone, unpublish_at=in_hours(-1))
-    make_release("Retirado", language="es", translation_of=gone)
-
-    response = Client()
-    response.force_login(member("Editors"))
-    todo = panel(response.get("/admin/"), "translations")
-    assert "Fully translated" not in todo
-    assert "Half translated English ES" in todo
-    assert "Expired translation English FR" in todo
-    assert f"/admin/news/release/add/?translation_of={partial.pk}&amp;language=es" in (
-        response.get("/admin/").text
+    make_release(
+        "Traduit aussi", language="fr", translation_of=partial, source_digest=partial.text_digest()
     )
+    stale = make_release("Changed since", language="en")
+    make_release("Ancien", language="fr", translation_of=stale, source_digest="older text")
+    make_release("Viejo", language="es", translation_of=stale, source_digest=stale.text_digest())
+    about = make_page("Who we are")
+
+    client = Client()
+    client.force_login(member("Editors"))
+    html = client.get("/admin/").text
+    todo = panel(client.get("/admin/"), "translations")
+    assert "Fully translated" not in todo
+    assert "Half translated English Add a Spanish version" in todo
+    assert "Changed since English French: Out of date" in todo
+    assert "Who we are English Add a French version Add a Spanish version" in todo
+    # The buttons make the draft version, as on the original's own form.
+    assert f'action="/admin/news/release/{partial.pk}/translate/es/"' in html
+    assert f'action="/admin/pages/page/{about.pk}/translate/fr/"' in html
 
 
 def test_quick_actions_follow_permissions(staff_client):
