@@ -97,6 +97,22 @@ def test_load_demo_builds_the_seed_site_once(client):
         assert f">{label}</a>" in menu, label
 
 
+def test_load_demo_serves_the_menu_and_the_seed_release_in_french_and_spanish(client):
+    call_command("load_demo", verbosity=0)
+    assert "<h1>Qui sommes-nous</h1>" in client.get("/fr/who-we-are/").text
+    assert "<h1>Quiénes somos</h1>" in client.get("/es/who-we-are/").text
+    for prefix, labels in [
+        ("/fr", ["Notre action", "Ce que nous faisons", "Agir", "Programme 2030"]),
+        ("/es", ["Nuestro trabajo", "Lo que hacemos", "Actúe", "Agenda 2030"]),
+    ]:
+        menu = client.get(f"{prefix}/").text
+        for label in labels:
+            assert f">{label}</a>" in menu, label
+    newsroom = client.get("/fr/news/").text
+    assert "Le Directeur général ouvre à Pékin" in newsroom
+    assert "Director General launches" not in newsroom  # the group once, in French
+
+
 def test_load_demo_dry_run_writes_nothing():
     call_command("load_demo", "--dry-run", verbosity=0)
     assert not Page.objects.exists() and not Release.objects.exists()

@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from contacts.models import Country, Office
 from iomsite import demo
 from news.import_export import ReleaseImporter
-from pages.models import Page
+from pages.models import Page, PageTranslation
 from pages.publishing import Status
 
 
@@ -41,13 +42,25 @@ class Command(BaseCommand):
 
     def load_pages(self):
         for order, section in enumerate(demo.MENU):
-            parent = self._get_or_create(
-                Page, self._page_fields(section, order), parent=None, slug=section["slug"]
-            )
+            parent = self.load_page(section, order, parent=None)
             for child_order, child in enumerate(section["children"]):
-                self._get_or_create(
-                    Page, self._page_fields(child, child_order), parent=parent, slug=child["slug"]
-                )
+                self.load_page(child, child_order, parent=parent)
+
+    def load_page(self, data, order, parent):
+        page = self._get_or_create(
+            Page, self._page_fields(data, order), parent=parent, slug=data["slug"]
+        )
+        for code, _name in settings.LANGUAGES:
+            if code in data:  # its French or Spanish version, made from the English text
+                text = data[code]
+                fields = {
+                    "title": text["title"],
+                    "summary": text.get("summary", ""),
+                    "status": Status.PUBLISHED,
+                    "source_digest": page.text_digest(),
+                }
+                self._get_or_create(PageTranslation, fields, page=page, language=code)
+        return page
 
     @staticmethod
     def _page_fields(data, order):
