@@ -137,7 +137,8 @@ first_page AS (
 )
 SELECT found.release_id, found.publish_at, found.score, found.filters,
     {", ".join(f"news_release.{field}" for field in RESULT_FIELDS)},
-    contacts_country.name, {headline_sql("%(words)s", "%(headline_options)s")}
+    contacts_country.name, contacts_country.code,
+    {headline_sql("%(words)s", "%(headline_options)s")}
 FROM found
 LEFT JOIN first_page ON first_page.release_id = found.release_id
 LEFT JOIN news_release ON news_release.id = first_page.release_id
@@ -283,13 +284,17 @@ def first_page_releases(rows):
     ReleaseSearch.results() reads them, with the same fields and the snippet."""
     releases = {}
     for row in rows:
-        release_values, (country_name, headline) = row[4:-2], row[-2:]
+        release_values, (country_name, country_code, headline) = row[4:-3], row[-3:]
         if release_values[0] is None:  # its id: the match is on another page
             continue
         release = Release.from_db(connection.alias, RESULT_FIELDS, release_values)
         if release.dateline_country_id is not None:
+            # Its code too: its name in French or Spanish comes from it (Country.local_name).
+            # In the model's order of fields, as from_db() wants them.
             release.dateline_country = Country.from_db(
-                connection.alias, ["id", "name"], [release.dateline_country_id, country_name]
+                connection.alias,
+                ["id", "code", "name"],
+                [release.dateline_country_id, country_code, country_name],
             )
         release.headline = headline
         releases[release.pk] = release
