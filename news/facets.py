@@ -64,12 +64,14 @@ class Facets:
         return str(value)
 
 
-def cached_release_facets(form, releases):
-    """release_facets(), kept in the shared cache until content changes or a scheduled
-    release goes live or expires: the newsroom's counts then cost no query."""
+def cached_release_facets(form, build_releases):
+    """release_facets() over the releases build_releases() makes (only when they must be
+    counted), kept in the shared cache until content changes or a scheduled release goes live
+    or expires: the newsroom's counts then cost no query."""
     filters = hashlib.sha256(form.query_string().encode()).hexdigest()[:32]
     return cached_until_change(
-        f"release-facets:{filters}", lambda: release_facets(form, partial(form.filter, releases))
+        f"release-facets:{filters}",
+        lambda: release_facets(form, partial(form.filter, build_releases())),
     )
 
 

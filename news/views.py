@@ -21,10 +21,11 @@ def release_list(request):
     form = ReleaseFilterForm(request.GET)
     if form.unknown_values():
         raise Http404("No such country, region or topic.")
-    live = Release.objects.live().shown_in()
-    facets = cached_release_facets(form, live)
+    facets = cached_release_facets(form, listed_releases)
     query_string = form.query_string()
-    paginator = CachedPaginator(form.filter(live), RELEASES_PER_PAGE, f"news?{query_string}")
+    paginator = CachedPaginator(
+        lambda: form.filter(listed_releases()), RELEASES_PER_PAGE, f"news?{query_string}"
+    )
     paginator.count = facets.total  # counted with the facets: no COUNT query of its own
     # get_page() turns ?page=abc or ?page=-1 into the nearest real page instead of an error.
     page_obj = paginator.get_page(request.GET.get("page"))
@@ -40,6 +41,11 @@ def release_list(request):
             "alerts_query": form.query_string(without=("year", "month")),
         },
     )
+
+
+def listed_releases():
+    """What the newsroom lists: built only when its counts or a page are not cached."""
+    return Release.objects.live().shown_in()
 
 
 def release_detail(request, slug):

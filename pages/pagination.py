@@ -19,18 +19,19 @@ class CachedPaginator(Paginator):
     """A Paginator over a live() queryset whose count and page ids are shared through the cache.
     A page's object_list is the ids of its rows, in the list's order.
 
-    `list_key` names the list and its filters, e.g. "news?kind=story".
+    `build_list` makes the queryset, called only when a count or a page is not cached: the
+    newsroom's, one entry per translation group, takes 2 ms to build, as long as the rest of
+    a cached page. `list_key` names the list and its filters, e.g. "news?kind=story".
     """
 
-    def __init__(self, object_list, per_page, list_key, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
+    def __init__(self, build_list, per_page, list_key, **kwargs):
+        super().__init__((), per_page, **kwargs)
+        self.build_list = build_list
         self.list_key = "list:" + hashlib.sha256(list_key.encode()).hexdigest()[:32]
 
     @cached_property
     def count(self):
-        return cached_until_change(
-            f"{self.list_key}:count", lambda: super(CachedPaginator, self).count
-        )
+        return cached_until_change(f"{self.list_key}:count", lambda: self.build_list().count())
 
     def page(self, number):
         number = self.validate_number(number)
@@ -38,7 +39,7 @@ class CachedPaginator(Paginator):
         ids = cached_until_change(
             f"{self.list_key}:page-{number}",
             lambda: list(
-                self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page]
+                self.build_list().values_list("pk", flat=True)[bottom : bottom + self.per_page]
             ),
         )
         return self._get_page(ids, number, self)
