@@ -4,9 +4,11 @@ countries and press contacts. A fixed number of queries whatever the data size."
 import re
 from collections import Counter
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Paginator
 from django.db.models import F
+from django.utils.translation import get_language
 
 from contacts.models import Country, PressContact
 from news.facets import match_facets
@@ -19,7 +21,7 @@ from news.search import (
     words_filter,
 )
 from pages.content_version import cached_until_change
-from pages.models import Page
+from pages.models import Page, PageTranslation, show_translations
 
 RELEASES_PER_PAGE = 20
 OTHER_RESULTS = 5
@@ -46,14 +48,31 @@ def search_site(query, filter_form, page_number):
         "most_recent_only": facets.total >= CANDIDATES,
         "candidates": CANDIDATES,
         "facets": facets,
-        "pages": search_pages(query)[:OTHER_RESULTS],
+        "pages": search_pages(query),
         "countries": search_countries(query)[:OTHER_RESULTS],
         "contacts": search_contacts(query)[:OTHER_RESULTS],
     }
 
 
 def search_pages(query):
+    """The best few live pages for the query. On a French or Spanish page, those whose live
+    translation into it holds every word come first, and each page shows its translation's
+    text where it has one."""
     pages = Page.objects.live().only("title", "path", "summary")  # not the body nor its vector
+    found = list(pages_matching(pages, query)[:OTHER_RESULTS])
+    language = get_language()
+    if language == settings.LANGUAGE_CODE:
+        return found
+    translations = PageTranslation.objects.live().filter(
+        words_filter(query, "title", "summary", "body"), language=language
+    )
+    translated = pages.filter(pk__in=translations.values("page_id")).order_by("title")
+    found = list(dict.fromkeys([*translated[:OTHER_RESULTS], *found]))[:OTHER_RESULTS]
+    return show_translations(found)
+
+
+def pages_matching(pages, query):
+    """The pages whose own text holds the query: by full text on PostgreSQL, ranked."""
     if not uses_full_text():
         return pages.filter(words_filter(query, "title", "summary", "body"))
     tsquery = SearchQuery(query, config="english", search_type="websearch")
@@ -88,8 +107,10 @@ def search_directory():
     return cached_until_change(
         "search-directory",
         lambda: {
+            # In English and in the page's language: "Chine" finds China on a French page.
             "countries": Directory(
-                Country.objects.only("name", "slug"), text=lambda country: country.name
+                Country.objects.only("code", "name", "slug"),
+                text=lambda country: f"{country.name}\n{country.local_name}",
             ),
             "contacts": Directory(
                 PressContact.objects.active().select_related("office"), text=contact_text
