@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from iomsite.languages import address_in
+
 from .content_version import cached_until_change
 from .images import (
     RENDITION_SPECS,
@@ -380,8 +382,7 @@ class PageTranslation(Publishable):
         return f"{self.page.path_display} ({self.language})"
 
     def get_absolute_url(self):
-        with translation.override(self.language):
-            return self.page.get_absolute_url()
+        return address_in(self.page, self.language)
 
     @property
     def is_out_of_date(self):

@@ -8,10 +8,9 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from iomsite.languages import without_language_prefix
+from iomsite.languages import address_in, without_language_prefix
 
 
 class SlugRedirect(models.Model):
@@ -43,8 +42,7 @@ def live_url_in_db(item):
 def canonical_url(item):
     """The item's address without a language prefix that the staff member's admin language
     would add: redirects are kept for that address and followed in every language."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return item.get_absolute_url()
+    return address_in(item, settings.LANGUAGE_CODE)
 
 
 def record_moves(moves):
