@@ -23,7 +23,8 @@ and contacts are kept, as on a site between two edits, and nothing of the query 
 --http, as many other queries of the same kinds (drawn with the seed plus one), each once,
 over HTTP against gunicorn with production settings and the page cache on
 (bench/servers.py), timed by the client; then each again, from the cache: what the network
-and the server add to any page.
+and the server add to any page. Then the words of ADMIN_PER_KIND queries of each kind in the
+release changelist's search box, in process, signed in as an editor, each once.
 """
 
 import argparse
@@ -63,6 +64,9 @@ KINDS = [name for name, _, _ in BANDS] + [
     "misspelt", "phrase", "exclusion", "filtered", "several words", "french/spanish",
 ]  # fmt: skip
 COUNTED_UP_TO = 10_001
+# The admin's search box is timed for this many queries of each kind: a page of a hundred
+# releases costs ten times a page of search results.
+ADMIN_PER_KIND = 10
 SAMPLED_TEXTS = 3000
 WORD = re.compile(r"[^\W\d_]{3,}")
 # Asked before each query, untimed: no drawn query.
@@ -234,6 +238,33 @@ def in_process(planned):
     return times, database, counts
 
 
+def admin_search(planned, per_kind):
+    """{kind: [ms]}: the release changelist's search box, as an editor signed in uses it, for
+    the words of the first `per_kind` queries of each kind, each asked once. The benchmark's
+    editor is a superuser made for it."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    editor, _ = get_user_model().objects.get_or_create(
+        username="search-benchmark", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = Client()
+    client.force_login(editor)
+    client.get("/admin/news/release/", {"q": WARM_UP["q"]}, secure=True)
+    times, asked = {}, {}
+    for kind, params in planned:
+        if asked.setdefault(kind, 0) == per_kind:
+            continue
+        asked[kind] += 1
+        started = time.perf_counter()
+        response = client.get("/admin/news/release/", {"q": params["q"]}, secure=True)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"admin search {params['q']!r} answered {response.status_code}")
+        times.setdefault(kind, []).append(elapsed)
+    return times
+
+
 def over_http(planned, database_url):
     """{kind: [ms]} over HTTP, each query asked once, then {kind: [ms]} asked again."""
     import subprocess
@@ -305,6 +336,7 @@ def measure(database_url, seed, per_kind, http):
         "in_process": summary(times),
         "database": summary(database),
         "query_counts": {kind: sorted(values) for kind, values in counts.items()},
+        "admin": summary(admin_search(shuffled(planned, seed), ADMIN_PER_KIND)),
     }
     if http:
         first, again = over_http(shuffled(asked_over_http, seed), database_url)
@@ -330,6 +362,11 @@ def report(result):
             http = result["http"][kind]
             line += f" | {http['p50_ms']:8.1f} {http['p99_ms']:7.1f}"
         lines.append(line)
+    admin = result["admin"]["all"]
+    lines.append(
+        f"the admin's search box ({admin['n']} of the queries): p50 {admin['p50_ms']} ms, "
+        f"p99 {admin['p99_ms']} ms"
+    )
     if "http" in result:
         cached = result["http_cached"]
         lines.append(
@@ -400,7 +437,10 @@ def sizes_table(results):
     """p50/p99 per kind (rows) at each size (columns): the request in process, its database
     queries, the request over HTTP."""
     sizes = list(results)
-    groups = [("in process", "in_process"), ("database", "database"), ("over HTTP", "http")]
+    groups = [
+        ("in process", "in_process"), ("database", "database"), ("over HTTP", "http"),
+        ("admin search", "admin"),
+    ]  # fmt: skip
     groups = [(title, key) for title, key in groups if all(key in r for r in results.values())]
     width = 14 * len(sizes)
     lines = [

@@ -238,10 +238,12 @@ def test_a_new_search_reads_no_names_countries_or_contacts_again(
 # The most recent matches under the filters, and under the other filters for the facets of
 # the active ones; the page of releases (on PostgreSQL the first page comes with the
 # matches); pages; and, read once per content change, the countries and contacts that search
-# matches in memory and the names of the countries, regions and topics. SQLite's word search
-# reads the matches' countries and topics in a second query per set of matches.
-SEARCH_QUERIES = 8 if connection.vendor == "postgresql" else 11
-KEPT_UNTIL_CHANGE = 5
+# matches in memory and the names of the countries, regions and topics, and on PostgreSQL the
+# live pages that pages are searched among (page_languages(): pages, then translations).
+# SQLite's word search reads the matches' countries and topics in a second query per set of
+# matches.
+SEARCH_QUERIES = 10 if connection.vendor == "postgresql" else 11
+KEPT_UNTIL_CHANGE = 7 if connection.vendor == "postgresql" else 5
 # A typo adds the look-up of the closest title words and the search for them.
 TYPO_QUERIES = SEARCH_QUERIES + 2
 
