@@ -17,9 +17,10 @@ release holds it), phrases of two adjacent words, exclusions, filters, several w
 release, French and Spanish words. They are asked in an order drawn with the seed, the kinds
 mixed, so that a burst of load on a shared machine slows a few queries of each kind.
 
-In process (Django's test client, page cache off): before each query the shared cache is
-cleared and another search is asked, untimed, so the menu, the filters' names, the countries
-and contacts are kept, as on a site between two edits, and nothing of the query itself. With
+In process (Django's test client, page cache off, in a process that loaded iomsite.wsgi as a
+server's worker does): before each query the shared cache is cleared and another search is
+asked, untimed, so the menu, the filters' names, the countries and contacts are kept, as on a
+site between two edits, and nothing of the query itself. With
 --http, as many other queries of the same kinds (drawn with the seed plus one), each once,
 over HTTP against gunicorn with production settings and the page cache on
 (bench/servers.py), timed by the client; then each again, from the cache: what the network
@@ -39,8 +40,6 @@ import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
-
-import django
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.servers import FORWARDED, Gunicorn, production_env  # noqa: E402
@@ -325,7 +324,8 @@ def measure(database_url, seed, per_kind, http):
         PAGE_CACHE="0",
     )
     os.environ.pop("REDIS_URL", None)
-    django.setup()
+    import iomsite.wsgi  # noqa: F401 - loaded as a server's worker loads it (gc.freeze())
+
     planned = Draw(seed, per_kind).draw()
     # Over HTTP, other queries of the same kinds: none of them asked in process before.
     asked_over_http = Draw(seed + 1, per_kind).draw() if http else []

@@ -276,10 +276,12 @@ BUILD_WAIT_SECONDS = 2
 BUILD_LOCK_SECONDS = 10
 
 # What _cached() found in the shared cache, kept in this process too: a hit then costs no
-# round trip and no unpickling. Every key holds the content version, so an edit on any server
-# makes these entries unreachable at once. The values are shared by requests and must not be
-# changed by their readers.
+# round trip and no unpickling. Every key holds the content version after its first colon
+# (shared_key(), next_scheduled_change()), so an edit on any server makes these entries
+# unreachable at once; only the newest version's are kept. The values are shared by requests
+# and must not be changed by their readers.
 _in_process = {}
+_in_process_version = None  # the content version of the entries in _in_process
 IN_PROCESS_ENTRIES = 2000
 
 
@@ -303,6 +305,18 @@ def _store(key, value, expires, timeout, in_process=True):
 
 
 def _remember(key, entry):
+    """Keep the entry in this process, dropping those of older content versions: nothing reads
+    them again, and the objects they hold cost every garbage collection time (a benchmark that
+    changed the version before each search kept 1.2 million objects in 2,000 stale entries,
+    and each full collection took 200 ms). An entry of an older version than those kept, from
+    a request that began before a change, is not kept."""
+    global _in_process_version
+    version = float(key.split(":", 2)[1])
+    if _in_process_version is None or version > _in_process_version:
+        _in_process.clear()
+        _in_process_version = version
+    elif version < _in_process_version:
+        return
     if len(_in_process) >= IN_PROCESS_ENTRIES:
         _in_process.pop(next(iter(_in_process)))  # the oldest: dicts keep insertion order
     _in_process[key] = entry

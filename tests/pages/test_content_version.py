@@ -3,7 +3,14 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from news.models import Release
-from pages.content_version import content_committed, content_version, tables_written
+from pages.content_version import (
+    cached_until_change,
+    content_changed,
+    content_committed,
+    content_version,
+    shared_key,
+    tables_written,
+)
 from tests.factories import make_release
 
 
@@ -80,3 +87,19 @@ def test_inside_a_transaction_a_read_after_a_write_sees_a_new_version():
     after = content_version()
     assert after != before
     assert content_version() == after  # one change per write, not per read
+
+
+@pytest.mark.django_db
+def test_this_process_keeps_only_the_newest_versions_values():
+    from pages import content_version as versions
+
+    cached_until_change("menu", lambda: "before")
+    before = shared_key("menu")
+    assert before in versions._in_process
+    content_changed()
+    assert cached_until_change("menu", lambda: "after") == "after"
+    # The value of the older version is gone from this process, and is never kept again.
+    assert before not in versions._in_process
+    assert shared_key("menu") in versions._in_process
+    versions._remember(before, ("before", float("inf")))
+    assert before not in versions._in_process
