@@ -416,6 +416,7 @@ def by_size(sizes, args):
         build = json.loads(saved.read_text()).get("build") if saved.exists() else None
         if args.rebuild or releases_in(url)[0] != releases:
             build = rebuild_database(production_env(url), url, releases)
+        manage(production_env(url), "migrate", "--noinput", "-v", "0")  # one built before a change
         command = [
             PYTHON, __file__, "--database-url", url, "--seed", str(args.seed),
             "--per-kind", str(args.per_kind), "--json", *(["--http"] * args.http),
