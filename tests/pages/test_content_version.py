@@ -98,8 +98,6 @@ def test_this_process_keeps_only_the_newest_versions_values():
     assert before in versions._in_process
     content_changed()
     assert cached_until_change("menu", lambda: "after") == "after"
-    # The value of the older version is gone from this process, and is never kept again.
+    # The value of the older version is gone from this process.
     assert before not in versions._in_process
     assert shared_key("menu") in versions._in_process
-    versions._remember(before, ("before", float("inf")))
-    assert before not in versions._in_process
