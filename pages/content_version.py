@@ -278,8 +278,8 @@ BUILD_LOCK_SECONDS = 10
 # What _cached() found in the shared cache, kept in this process too: a hit then costs no
 # round trip and no unpickling. Every key holds the content version after its first colon
 # (shared_key(), next_scheduled_change()), so an edit on any server makes these entries
-# unreachable at once; only the newest version's are kept. The values are shared by requests
-# and must not be changed by their readers.
+# unreachable at once; only the entries of the version last stored are kept. The values are
+# shared by requests and must not be changed by their readers.
 _in_process = {}
 _in_process_version = None  # the content version of the entries in _in_process
 IN_PROCESS_ENTRIES = 2000
