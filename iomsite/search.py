@@ -81,22 +81,21 @@ def search_pages(query):
     translations = PageTranslation.objects.live().filter(
         words_filter(query, "title", "summary", "body"), language=language
     )
-    translated = (
-        Page.objects.live()
-        .only(*PAGE_RESULT_FIELDS)
-        .filter(pk__in=translations.values("page_id"))
-        .order_by("title")
-    )
+    translated = live_result_pages().filter(pk__in=translations.values("page_id")).order_by("title")
     found = list(dict.fromkeys([*translated[:OTHER_RESULTS], *found]))[:OTHER_RESULTS]
     return show_translations(found)
+
+
+def live_result_pages():
+    return Page.objects.live().only(*PAGE_RESULT_FIELDS)
 
 
 def pages_matching(query):
     """The best few live pages whose own text holds the query: by full text on PostgreSQL,
     ranked; on SQLite with every word in the title, summary or body."""
     if not uses_full_text():
-        pages = Page.objects.live().only(*PAGE_RESULT_FIELDS)
-        return list(pages.filter(words_filter(query, "title", "summary", "body"))[:OTHER_RESULTS])
+        pages = live_result_pages().filter(words_filter(query, "title", "summary", "body"))
+        return list(pages[:OTHER_RESULTS])
     params = {"words": query, "live": list(page_languages()), "limit": OTHER_RESULTS}
     with connection.cursor() as cursor:
         cursor.execute(PAGES_SQL, params)
