@@ -10,12 +10,14 @@ responses that set no cookie and do not forbid caching (previews and embargo lin
 ConditionalGetMiddleware answers 304 to a client that has them, and Cache-Control headers
 that let a CDN keep them briefly.
 
-Each process also keeps the pages it sent lately, as it sent them (with the headers that the
-outer middlewares added), and answers the next anonymous visitor from that copy before
-Django's middleware runs (PageCachingWSGIHandler): a hit then costs one read of the content
-version from the shared cache, about what Django's smallest view costs. Such a copy exists
-only for an address Django itself answered with a cached page (host allowed, HTTPS redirect
-passed), so anything Django would refuse or redirect finds no copy and goes through Django.
+Each page is also kept as it was sent (with the headers that the outer middlewares added):
+in the process that sent it, for its last 300 pages, and with the page in the shared cache.
+The next anonymous visitor is answered from that copy before Django's middleware runs
+(PageCachingWSGIHandler): a hit then costs a read of the content version, which each process
+watches, and for a page this process did not send lately a read of the shared cache. Such a
+copy exists only for an address Django itself answered with a cached page (host allowed,
+HTTPS redirect passed), so anything Django would refuse or redirect finds no copy and goes
+through Django.
 """
 
 import functools
@@ -147,20 +149,27 @@ class PageCacheMiddleware:
 
 
 def keep_as_sent(response):
-    """Copy a cached page as it leaves Django, for sent_copy to answer the next request."""
+    """Copy a cached page as it leaves Django, for sent_copy to answer the next request: in
+    this process, and the first time in the shared cache too, for every other process."""
     key = getattr(response, "page_cache_key", None)
     if key is None or response.status_code != 200:  # e.g. a 304 for a client that had it
         return
     entry = response.page_cache_entry
-    headers = [
-        # Each answer gets its own request id; cookies and Date are not among these headers.
-        (name, value)
-        for name, value in response.items()
-        if name.lower() != REQUEST_ID_HEADER.lower()
-    ]
     seconds = entry["expires"] - time.time()
-    if seconds > 0:
-        sent_pages.set(key, {**entry, "headers": headers}, int(seconds) + 1)
+    if seconds <= 0:
+        return
+    if "sent_headers" not in entry:
+        entry = {
+            **entry,
+            "sent_headers": [
+                # Each answer gets its own request id; cookies and Date are not among these.
+                (name, value)
+                for name, value in response.items()
+                if name.lower() != REQUEST_ID_HEADER.lower()
+            ],
+        }
+        cache.set(key, entry, int(seconds) + 1)
+    sent_pages.set(key, entry, int(seconds) + 1)
 
 
 # Django's own 304 logic, applied to the copies answered before its middleware runs.
@@ -178,7 +187,7 @@ def cache_control_for(sent, seconds):
 
 
 def sent_copy(request):
-    """(status, headers, body) answering `request` from this process's copy of the page, or
+    """(status, headers, body) answering `request` from a copy of the page as it was sent, or
     None. A client that holds the page (it sends validators) gets Django's 304 logic."""
     if not is_anonymous_public_request(request):
         return None
@@ -186,28 +195,34 @@ def sent_copy(request):
         key = page_key(request)
     except DisallowedHost:
         return None
-    entry = sent_pages.get(key)
-    if entry is None:  # checked first: a page never sent here costs no shared-cache read
-        return None
     now = timezone.now()
+    entry = sent_pages.get(key)
+    sent_elsewhere = entry is None  # by another process, or here before the last 300 pages
+    if sent_elsewhere:
+        entry = cache.get(key)
+    if entry is None or "sent_headers" not in entry:
+        return None
     if not is_current(entry, content_version(), now):
         return None
+    if sent_elsewhere:
+        sent_pages.set(key, entry, seconds_left(entry, now) + 1)
     if any(header in request.META for header in VALIDATORS):
-        response = PageCacheMiddleware.rebuild(key, entry, now)
+        as_sent = {**entry, "headers": entry["sent_headers"]}
+        response = PageCacheMiddleware.rebuild(key, as_sent, now)
         response = conditional_get.process_response(request, response)
         status = f"{response.status_code} {response.reason_phrase}"
         return status, list(response.items()), response.content
     seconds = seconds_left(entry, now)
     headers = [
         (name, cache_control_for(value, seconds) if name == "Cache-Control" else value)
-        for name, value in entry["headers"]
+        for name, value in entry["sent_headers"]
     ]
     return "200 OK", headers, entry["content"]
 
 
 class PageCachingWSGIHandler(WSGIHandler):
-    """Django's WSGI handler, answering anonymous visitors' hits from this process's copies
-    of the pages it sent, before the middleware and without a database connection."""
+    """Django's WSGI handler, answering anonymous visitors' hits from the copies of the pages
+    as sent, before the middleware and without a database connection."""
 
     def __call__(self, environ, start_response):
         if not settings.PAGE_CACHE:

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from iomsite import wsgi
-from iomsite.cache import PageCachingWSGIHandler
+from iomsite.cache import PageCachingWSGIHandler, sent_pages
 from pages.content_version import CONTENT_VERSION_KEY, content_version
 from pages.publishing import Status
 from tests.factories import make_embargo_link, make_release
@@ -95,6 +95,36 @@ def test_a_page_django_sent_is_answered_again_without_django(wsgi_get):
     assert "public" in second.headers["Cache-Control"]
     assert second.headers["Content-Length"] == str(len(second.content))
     assert second.headers["X-Request-ID"] != first.headers["X-Request-ID"]
+
+
+def test_a_page_another_process_sent_is_answered_without_django(wsgi_get):
+    make_release(title="Flood response scaled up")
+    first = wsgi_get("/news/")
+    sent_pages.clear()  # this process never sent it: another one did
+    second = wsgi_get("/news/")
+    assert first.through_django and not second.through_django
+    assert second.status_code == 200 and second.queries == 0
+    assert second.content == first.content
+    for name in (*SECURITY_HEADERS, "Strict-Transport-Security", "ETag", "Content-Type"):
+        assert second.headers[name] == first.headers[name], name
+    cache.clear()  # and now neither this process nor the shared cache holds it
+    assert wsgi_get("/news/").through_django
+
+
+def test_a_page_stored_but_never_sent_through_the_handler_goes_through_django(client, wsgi_get):
+    make_release()
+    client.get("/news/", secure=True)  # stored by the middleware, its outer headers unknown
+    assert wsgi_get("/news/").through_django
+    sent_pages.clear()
+    assert not wsgi_get("/news/").through_django
+
+
+def test_an_edit_retires_the_copies_other_processes_sent(wsgi_get):
+    make_release(title="First story")
+    wsgi_get("/news/")
+    sent_pages.clear()
+    cache.set(CONTENT_VERSION_KEY, content_version() + 1)  # as another app server's edit does
+    assert wsgi_get("/news/").through_django
 
 
 def test_the_load_balancers_request_id_comes_back_from_a_copy(wsgi_get):
