@@ -332,6 +332,8 @@ def measure(database_url, seed, per_kind, http):
     times, database, counts = in_process(shuffled(planned, seed))
     result = {
         "seed": seed,
+        # A search asked the first time reads pages the server may hold or not (operations.md).
+        "shared_buffers": server_setting("shared_buffers"),
         "queries": [[kind, params] for kind, params in planned],
         "in_process": summary(times),
         "database": summary(database),
@@ -345,10 +347,19 @@ def measure(database_url, seed, per_kind, http):
     return result
 
 
+def server_setting(name):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s)", [name])
+        return cursor.fetchone()[0]
+
+
 def report(result):
     lines = [
         f"seed {result['seed']}: {len(result['queries'])} queries, each asked once "
-        f"(load average {', '.join(f'{v:.2f}' for v in os.getloadavg())})",
+        f"(load average {', '.join(f'{v:.2f}' for v in os.getloadavg())}; "
+        f"PostgreSQL shared_buffers {result['shared_buffers']})",
         "ms: in process, the whole request and its database queries; over HTTP, the request",
         f"{'kind':16} {'n':>3} {'p50':>7} {'p99':>7} | {'database':>8} {'p99':>7}  queries"
         + (f" | {'HTTP p50':>8} {'p99':>7}" if "http" in result else ""),
@@ -467,6 +478,7 @@ def sizes_table(results):
             )
             for size in sizes
         )
+        + f"; PostgreSQL shared_buffers {next(iter(results.values()))['shared_buffers']}"
     )
     return "\n".join(lines) + "\n"
 
