@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from iomsite.postgresql import run_on_postgresql
+from iomsite.postgresql import rewrite_function, run_on_postgresql
 
 # news_search_closest_words(words, lowest): each word replaced by the title word most similar
 # to it (trigrams; the greatest word in code point order among equals), or kept when none is
@@ -52,6 +52,7 @@ ALTER FUNCTION news_search_most_recent(tsquery, timestamptz, timestamptz, timest
 # news_search_most_recent() reads the dates' histogram only when it slices: reading it through
 # pg_stats and parsing its thousand dates took 0.5-1 ms of every search. Written as changes
 # to the function's definition, (old, new), so that its body is not written twice.
+MOST_RECENT = "news_search_most_recent(tsquery, timestamptz, timestamptz, timestamptz, integer)"
 READ_DATES_WHEN_SLICING = [
     (
         """    dates timestamptz[] := (
@@ -71,26 +72,6 @@ READ_DATES_WHEN_SLICING = [
         IF expected > index_rows AND dates IS NOT NULL THEN""",
     ),
 ]
-MOST_RECENT = "news_search_most_recent(tsquery, timestamptz, timestamptz, timestamptz, integer)"
-
-
-def rewrite_most_recent(changes):
-    """A RunPython function that makes each (old, new) change to the definition of
-    news_search_most_recent() on PostgreSQL, where old must occur once."""
-
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute("SELECT pg_get_functiondef(%s::regprocedure)", [MOST_RECENT])
-            definition = cursor.fetchone()[0]
-            for old, new in changes:
-                if definition.count(old) != 1:
-                    raise ValueError(f"news_search_most_recent() does not hold once: {old}")
-                definition = definition.replace(old, new)
-            cursor.execute(definition)
-
-    return run
 
 
 class Migration(migrations.Migration):
@@ -100,8 +81,8 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(
-            rewrite_most_recent(READ_DATES_WHEN_SLICING),
-            rewrite_most_recent([(new, old) for old, new in READ_DATES_WHEN_SLICING]),
+            rewrite_function(MOST_RECENT, READ_DATES_WHEN_SLICING),
+            rewrite_function(MOST_RECENT, [(new, old) for old, new in READ_DATES_WHEN_SLICING]),
         ),
         migrations.RunPython(run_on_postgresql(CREATE_SQL), run_on_postgresql(DROP_SQL)),
     ]
