@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
@@ -9,9 +10,11 @@ from iomsite.cache import sent_pages
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with empty caches, so cached menus or pages never leak between tests."""
+    """Every test starts with empty caches, so cached menus or pages never leak between tests.
+    Content types too: a transactional test's flush and restore may give them other ids."""
     cache.clear()
     sent_pages.clear()
+    ContentType.objects.clear_cache()
     yield
     cache.clear()
     sent_pages.clear()

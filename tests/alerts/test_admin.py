@@ -74,7 +74,7 @@ def test_editors_without_the_permission_see_no_subscribers(subscribers, client):
     assert client.get(CHANGELIST).status_code == 403
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_publishing_in_the_admin_queues_the_work_and_shows_the_alert(
     staff_client, subscribers, run_tasks
 ):

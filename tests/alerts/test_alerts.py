@@ -25,7 +25,7 @@ from tests.factories import (
 
 # Tasks are queued when a transaction commits, and the worker commits its own: every test
 # here commits for real.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def recipients():

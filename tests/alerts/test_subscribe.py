@@ -30,7 +30,7 @@ def china():
     return country("CN")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_subscribe_confirm_from_the_email_then_alerts_apply(client, china, run_tasks):
     version = content_version()
     page = client.get(f"{SUBSCRIBE}?country=china&kind=press-release")
@@ -77,7 +77,7 @@ def test_subscribe_confirm_from_the_email_then_alerts_apply(client, china, run_t
     assert content_version() == version  # no page changed: every cache stays
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_asking_again_answers_the_same_and_sends_at_most_one_email(client, run_tasks):
     make_subscriber("known@example.org")
     answers = [

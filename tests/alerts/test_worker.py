@@ -15,7 +15,7 @@ from pages.publishing import Status
 from tests.alerts.smtp import wait_for
 from tests.factories import country, make_release, make_subscriber, now
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def text_of(message):

@@ -123,7 +123,7 @@ def test_preview_sharing_tags_show_the_unsaved_title_after_the_page_was_seen(sta
     assert '"headline": "Floods: an update"' in page
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_preview_of_a_saved_release_outside_a_test_transaction(staff_client, draft):
     # As a server answers it: the stale-edit check locks the row, which PostgreSQL refuses
     # outside a transaction (SQLite ignores the lock).

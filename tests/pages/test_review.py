@@ -23,7 +23,7 @@ from tests.alerts.smtp import free_port
 from tests.factories import make_page, make_release
 
 # Committed, as in production: the notices are queued on commit and sent by a task worker.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 Action = ReviewEvent.Action
 

@@ -23,7 +23,7 @@ def redis_is_up():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
 @pytest.mark.skipif(not shutil.which("redis-server") and not redis_is_up(), reason="needs Redis")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_edit_through_one_server_is_what_the_other_serves(settings):
     if not redis_is_up():
         pytest.skip("Redis is not running")
