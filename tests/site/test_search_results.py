@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag, TaggedItem
@@ -186,6 +187,8 @@ SLICES = {"news.search_walk_share": "2", "news.search_index_rows": "15"}  # newe
 
 
 def plan(settings):
+    """Searches from here on find their matches this way, none from the cache."""
+    cache.clear()
     with connection.cursor() as cursor:
         for name, value in settings.items():
             cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
@@ -222,6 +225,31 @@ def test_older_matches_than_the_walk_or_slice_reached_come_from_the_text_index(c
         pages.append([shown(client, {"q": "archive", "page": page}) for page in ("1", "10")])
     assert all(found == pages[0] for found in pages)
     assert pages[0][1]["releases"][-1] == "Archive bulletin 1800"
+
+
+def test_older_matches_found_slice_by_slice_are_those_the_text_index_finds(client):
+    """Matches only among the oldest releases, and a phrase whose words are together in every
+    release but side by side in the oldest and a few others: after the walk or the newest
+    slice, the older matches come in slices, each twice as long while none is found, down to
+    the oldest. Every way gives the pages that the text index alone gives."""
+    Release.objects.bulk_create(
+        release_row(
+            f"{'tide gauge' if n < 250 or n % 500 == 0 else 'gauge station tide'}"
+            f"{' surge' if n < 300 else ''} {n}",
+            publish_at=START + timedelta(hours=n),
+        )
+        for n in range(4000)
+    )
+    analyze()
+    ways = [INDEX, DEFAULT, SLICES, {"news.search_walk_share": "0.2"}]
+    ways += [{"news.search_walk_share": "2", "news.search_index_rows": "60"}]
+    for query in ("surge", '"tide gauge"', "surge tide"):
+        pages = []
+        for settings in ways:
+            plan(settings)
+            pages.append([shown(client, {"q": query, "page": page}) for page in ("1", "5", "10")])
+        assert all(found == pages[0] for found in pages), query
+        assert pages[0][2]["releases"], query  # 200 matches and more: ten pages
 
 
 def results_html(client, params):
