@@ -218,13 +218,21 @@ def test_older_matches_than_the_walk_or_slice_reached_come_from_the_text_index(c
         for n in range(3000)
     )
     analyze()
-    pages = []
     walk_then_index = {"news.search_walk_share": "0.5"}
-    for settings in (WALK, walk_then_index, INDEX, SLICES, DEFAULT):
+    ways = [WALK, walk_then_index, INDEX, SLICES, DEFAULT]
+    pages = pages_each_way(client, ways, "archive", ("1", "10"))
+    assert pages[1]["releases"][-1] == "Archive bulletin 1800"
+
+
+def pages_each_way(client, ways, query, numbers):
+    """The pages `numbers` of the results for `query`, asserted the same whichever way of
+    `ways` found the matches."""
+    pages = []
+    for settings in ways:
         plan(settings)
-        pages.append([shown(client, {"q": "archive", "page": page}) for page in ("1", "10")])
-    assert all(found == pages[0] for found in pages)
-    assert pages[0][1]["releases"][-1] == "Archive bulletin 1800"
+        pages.append([shown(client, {"q": query, "page": number}) for number in numbers])
+    assert all(found == pages[0] for found in pages), query
+    return pages[0]
 
 
 def test_older_matches_found_slice_by_slice_are_those_the_text_index_finds(client):
@@ -244,12 +252,8 @@ def test_older_matches_found_slice_by_slice_are_those_the_text_index_finds(clien
     ways = [INDEX, DEFAULT, SLICES, {"news.search_walk_share": "0.2"}]
     ways += [{"news.search_walk_share": "2", "news.search_index_rows": "60"}]
     for query in ("surge", '"tide gauge"', "surge tide"):
-        pages = []
-        for settings in ways:
-            plan(settings)
-            pages.append([shown(client, {"q": query, "page": page}) for page in ("1", "5", "10")])
-        assert all(found == pages[0] for found in pages), query
-        assert pages[0][2]["releases"], query  # 200 matches and more: ten pages
+        pages = pages_each_way(client, ways, query, ("1", "5", "10"))
+        assert pages[2]["releases"], query  # 200 matches and more: ten pages
 
 
 def results_html(client, params):
