@@ -178,11 +178,12 @@ class ReleaseSearch:
     The most recent matches under the filters are found first, with their scores and filter
     values: the database walks the search documents in publishing order when it expects many
     matches and stops early, and reads the text index when it expects few, with a filter too
-    (its values are tokens in the same index). Ranking, the total and the facets are then
-    worked out from those rows, and, on PostgreSQL, the releases of the first page read with
-    them. On PostgreSQL a short query that no release matches word for word is taken as a
-    typo: each of its words is then searched as the title word closest to it (trigrams over
-    the title words, not over every title).
+    (its values are tokens in the same index), or, for a phrase, the index of adjacent words
+    (migration news 0020). Ranking, the total and the facets are then worked out from those
+    rows, and, on PostgreSQL, the releases of the first page read with them. On PostgreSQL a
+    short query that no release matches word for word is taken as a typo: each of its words
+    is then searched as the title word closest to it (trigrams over the title words, not over
+    every title).
     """
 
     WORDS, FULL_TEXT, SIMILAR_WORDS = "words", "full text", "similar words"

@@ -182,8 +182,15 @@ def analyze():
 # How news_search_most_recent() may find the matches, for one test's transaction.
 DEFAULT = {}
 WALK = {"news.search_walk_share": "0"}  # in publishing order
-INDEX = {"news.search_walk_share": "2", "news.search_index_rows": "1000000"}  # all matches
+# All matches, from the text index alone.
+INDEX = {
+    "news.search_walk_share": "2",
+    "news.search_index_rows": "1000000",
+    "news.search_phrase_pairs": "off",
+}
 SLICES = {"news.search_walk_share": "2", "news.search_index_rows": "15"}  # newest first
+# A phrase's candidates from the index of adjacent words, newest first.
+PAIRS = {**SLICES, "news.search_phrase_pairs": "on"}
 
 
 def plan(settings):
@@ -194,7 +201,7 @@ def plan(settings):
             cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
-@pytest.mark.parametrize("settings", [DEFAULT, WALK, INDEX, SLICES])
+@pytest.mark.parametrize("settings", [DEFAULT, WALK, INDEX, SLICES, PAIRS])
 def test_each_kind_of_query_finds_what_it_found_before(client, searchable, settings):
     plan(settings)
     found = {json.dumps(params, ensure_ascii=False): shown(client, params) for params in QUERIES}
@@ -254,6 +261,48 @@ def test_older_matches_found_slice_by_slice_are_those_the_text_index_finds(clien
     for query in ("surge", '"tide gauge"', "surge tide"):
         pages = pages_each_way(client, ways, query, ("1", "5", "10"))
         assert pages[2]["releases"], query  # 200 matches and more: ten pages
+
+
+PHRASE_WORDS = ["tide", "gauge", "station", "storm", "surge", "of", "the", "early", "warning"]
+PHRASES = [
+    '"tide gauge"',
+    '"gauge tide"',
+    '"tide gauge station"',
+    '"warning of the storm"',  # a gap where the stop words were
+    '"storm surge" warning',
+    '"tide gauge" -"storm surge"',
+    '"tide gauge" or "storm surge"',
+    '"tide tide"',
+    "cross-border tide",  # hyphenated: a phrase of its parts
+    "o'brien's gauge",
+    '"summary tide"',  # the end of the title, then the summary
+]
+
+
+def test_phrases_found_through_the_index_of_adjacent_words_are_those_the_text_index_finds(
+    client,
+):
+    """Releases whose words stand side by side, apart, in the other order, repeated, across
+    the title and the summary: for each phrase, every way gives the pages that the text index
+    alone gives, the adjacent words' index included."""
+    rng = random.Random(20)
+    words = PHRASE_WORDS + ["cross-border", "o'brien's"]
+    Release.objects.bulk_create(
+        release_row(
+            " ".join(rng.choices(words, k=rng.randint(2, 8))),
+            summary=f"Summary {' '.join(rng.choices(words, k=4))}.",
+            body=f"<p>{' '.join(rng.choices(words, k=rng.randint(0, 30)))}</p>",
+            publish_at=START + timedelta(hours=n),
+        )
+        for n in range(1500)
+    )
+    analyze()
+    ways = [INDEX, PAIRS, DEFAULT, {**INDEX, "news.search_phrase_pairs": "on"}]
+    for query in PHRASES:
+        pages = pages_each_way(client, ways, query, ("1", "5"))
+        assert pages[0]["releases"], query
+    words_apart = shown(client, "tide gauge station")["count"]
+    assert shown(client, '"tide gauge station"')["count"] != words_apart
 
 
 def results_html(client, params):
