@@ -59,6 +59,9 @@ DECLARE
     depth integer;
     condition text;
 BEGIN
+    IF strpos(query::text, '<') = 0 THEN
+        RETURN NULL;  -- no phrase: 0.3 ms saved for six words
+    END IF;
     -- Words ('it''s', 'aid':*), operators (<->, <3>, &, |, !) and parentheses, in postfix
     -- order (shunting-yard).
     FOR token IN SELECT match[1] FROM regexp_matches(query::text,
