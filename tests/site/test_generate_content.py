@@ -85,6 +85,23 @@ def test_generated_pages_render(client):
     )
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes: PostgreSQL")
+def test_leaves_no_index_entry_pending_for_searches_to_read(client):
+    generate(releases=30, images=0)
+    with connection.cursor() as cursor:
+        # What each GIN index still held in its pending list, merged now: pages of it.
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, gin_clean_pending_list(indexrelid) FROM pg_index "
+            "JOIN pg_class ON pg_class.oid = indexrelid JOIN pg_am ON pg_am.oid = relam "
+            "WHERE amname = 'gin' AND indrelid::regclass::text LIKE 'news_%'"
+        )
+        pending = dict(cursor.fetchall())
+    assert {"news_searchdocument_document_idx", "news_searchdocument_pairs_idx"} <= pending.keys()
+    assert set(pending.values()) == {0}
+    release = Release.objects.live().first()
+    assert release.get_absolute_url() in client.get("/search/", {"q": release.title}).text
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="search documents: PostgreSQL")
 def test_every_live_release_is_searchable_by_its_words_and_filters(client):
     generate(releases=30, images=0)

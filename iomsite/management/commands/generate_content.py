@@ -7,6 +7,7 @@ an unlisted `/synthetic-pages/` section. `--delete` removes exactly that.
 """
 
 import random
+from contextlib import contextmanager
 from datetime import timedelta
 from io import BytesIO
 
@@ -190,6 +191,31 @@ def insert_rows(model, columns, rows):
             )
 
 
+# The tables whose GIN indexes (words, adjacent words, title trigrams) a batch writes to.
+INDEXED_TABLES = ["news_release", "news_searchdocument", "news_titleword"]
+MERGE_PENDING_ENTRIES = """
+SELECT gin_clean_pending_list(pg_index.indexrelid) FROM pg_index
+JOIN pg_class ON pg_class.oid = pg_index.indexrelid JOIN pg_am ON pg_am.oid = pg_class.relam
+WHERE pg_am.amname = 'gin' AND pg_index.indrelid = ANY(%s::regclass[])
+"""
+
+
+@contextmanager
+def index_entries_merged_once():
+    """Inside a batch's transaction: its GIN index entries wait in the indexes' pending lists,
+    large enough for the whole batch, and are merged into the indexes in one sorted pass at
+    its end. Merged every 4 MB (the default list), a batch took a quarter longer at 100,000
+    releases, and more as the indexes grow. Nothing is left pending: a search would read it."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL gin_pending_list_limit = '256MB'")
+        cursor.execute("SET LOCAL work_mem = '64MB'")  # what the merge sorts in memory
+        yield
+        cursor.execute(MERGE_PENDING_ENTRIES, [INDEXED_TABLES])
+
+
 def batches(total, size=BATCH_SIZE):
     for start in range(0, total, size):
         yield start, min(size, total - start)
@@ -343,7 +369,11 @@ class Command(BaseCommand):
     def make_releases(self, total, contact_ids, image_ids, tag_ids):
         release_type = ContentType.objects.get_for_model(Release).pk
         for start, size in batches(total):
-            with transaction.atomic(), search_documents_written_once() as written:
+            with (
+                transaction.atomic(),
+                index_entries_merged_once(),  # after the search documents are written
+                search_documents_written_once() as written,
+            ):
                 rows = [self.release(start + n, image_ids) for n in range(size)]
                 created = Release.objects.bulk_create([release for release, _ in rows])
                 self.link_translations(created)
