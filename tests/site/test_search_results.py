@@ -263,6 +263,49 @@ def test_older_matches_found_slice_by_slice_are_those_the_text_index_finds(clien
         assert pages[2]["releases"], query  # 200 matches and more: ten pages
 
 
+def dates_read(client, query):
+    """How many times a search for `query` read the dates' histogram: news_search_most_recent()
+    reads it to slice the documents, and only then."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL track_functions = 'all'")
+        cursor.execute("SELECT oid FROM pg_proc WHERE proname = 'news_search_dates'")
+        dates = cursor.fetchone()[0]
+        cursor.execute("SELECT coalesce(pg_stat_get_xact_function_calls(%s), 0)", [dates])
+        before = cursor.fetchone()[0]
+        cache.clear()
+        shown(client, query)
+        cursor.execute("SELECT coalesce(pg_stat_get_xact_function_calls(%s), 0)", [dates])
+        return cursor.fetchone()[0] - before
+
+
+def test_words_too_rare_for_the_statistics_are_read_from_the_text_index_alone(client):
+    """The statistics list the 100 most common words here (ten in a tenth of the releases, 90
+    of 150 others in about 40), and estimate any other at half the rarest one's frequency,
+    more than the 5 matches read from the text index alone. A query made of such words is
+    read from the text index first, up to twice its estimate, instead of slice by slice; a
+    listed word still is sliced. Both find what the text index alone finds."""
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE news_searchdocument ALTER document SET STATISTICS 10")
+    rng = random.Random(21)
+    common = [f"common{n}" for n in range(10)]
+    rare = [f"rare{n}" for n in range(150)]
+    Release.objects.bulk_create(
+        release_row(
+            " ".join([rng.choice(common), *rng.sample(rare, 2)] + ["quokka"] * (n % 1000 == 0)),
+            summary="",
+            body="",
+            publish_at=START + timedelta(hours=n),
+        )
+        for n in range(3000)
+    )
+    analyze()
+    slices = {"news.search_walk_share": "2", "news.search_index_rows": "5"}
+    for query, sliced in (("quokka", False), ("quokka or zzyzx", False), ("common7", True)):
+        plan(slices)
+        assert bool(dates_read(client, query)) == sliced, query
+        pages_each_way(client, [INDEX, slices, DEFAULT], query, ("1", "3"))
+
+
 PHRASE_WORDS = ["tide", "gauge", "station", "storm", "surge", "of", "the", "early", "warning"]
 PHRASES = [
     '"tide gauge"',
@@ -303,6 +346,46 @@ def test_phrases_found_through_the_index_of_adjacent_words_are_those_the_text_in
         assert pages[0]["releases"], query
     words_apart = shown(client, "tide gauge station")["count"]
     assert shown(client, '"tide gauge station"')["count"] != words_apart
+
+
+def documents_read(client, query):
+    """How many search documents a search for `query` read, its matches' included."""
+    with connection.cursor() as cursor:
+        fetched = "SELECT pg_stat_get_xact_tuples_fetched('news_searchdocument'::regclass)"
+        cursor.execute(fetched)
+        before = cursor.fetchone()[0]
+        cache.clear()
+        shown(client, query)
+        cursor.execute(fetched)
+        return cursor.fetchone()[0] - before
+
+
+def test_a_rare_phrase_is_read_from_its_adjacent_words_when_they_are_fewer(client):
+    """ "tide gauge" is in 3 of 6,000 releases, its two words together in about 30. The
+    statistics of adjacent words list ten pairs here, those that every release holds, and
+    estimate any other at the most they estimate a pair missing from them, 30 releases: the
+    phrase, read in two languages, 60, more than the text index's 30. Its pairs are counted,
+    and its candidates read from them."""
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER INDEX news_searchdocument_pairs_idx ALTER COLUMN 1 SET STATISTICS 1")
+    rng = random.Random(22)
+    every_release = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu"
+    Release.objects.bulk_create(
+        release_row(
+            f"{every_release} {'tide gauge' if n % 2000 == 0 else ''}",
+            summary="",
+            body=" ".join(
+                ["tide"] * (rng.random() < 0.08) + ["station"] + ["gauge"] * (rng.random() < 0.06)
+            ),
+            publish_at=START + timedelta(hours=n),
+        )
+        for n in range(6000)
+    )
+    analyze()
+    plan(DEFAULT)
+    assert documents_read(client, '"tide gauge"') < 20
+    pages = pages_each_way(client, [INDEX, PAIRS, DEFAULT], '"tide gauge"', ("1",))
+    assert len(pages[0]["releases"]) == 3
 
 
 def results_html(client, params):
