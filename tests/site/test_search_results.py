@@ -263,19 +263,22 @@ def test_older_matches_found_slice_by_slice_are_those_the_text_index_finds(clien
         assert pages[2]["releases"], query  # 200 matches and more: ten pages
 
 
-def dates_read(client, query):
-    """How many times a search for `query` read the dates' histogram: news_search_most_recent()
-    reads it to slice the documents, and only then."""
+def counted_during_search(client, query, counter):
+    """How much the current transaction's statistic `counter` (SQL) grew while a search for
+    `query`, asked anew, ran."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL track_functions = 'all'")
-        cursor.execute("SELECT oid FROM pg_proc WHERE proname = 'news_search_dates'")
-        dates = cursor.fetchone()[0]
-        cursor.execute("SELECT coalesce(pg_stat_get_xact_function_calls(%s), 0)", [dates])
+        cursor.execute(counter)
         before = cursor.fetchone()[0]
         cache.clear()
         shown(client, query)
-        cursor.execute("SELECT coalesce(pg_stat_get_xact_function_calls(%s), 0)", [dates])
+        cursor.execute(counter)
         return cursor.fetchone()[0] - before
+
+
+# news_search_most_recent() reads the dates' histogram to slice the documents, and only then.
+DATES_READ = "SELECT coalesce(pg_stat_get_xact_function_calls('news_search_dates'::regproc), 0)"
+DOCUMENTS_READ = "SELECT pg_stat_get_xact_tuples_fetched('news_searchdocument'::regclass)"
 
 
 def test_words_too_rare_for_the_statistics_are_read_from_the_text_index_alone(client):
@@ -302,7 +305,7 @@ def test_words_too_rare_for_the_statistics_are_read_from_the_text_index_alone(cl
     slices = {"news.search_walk_share": "2", "news.search_index_rows": "5"}
     for query, sliced in (("quokka", False), ("quokka or zzyzx", False), ("common7", True)):
         plan(slices)
-        assert bool(dates_read(client, query)) == sliced, query
+        assert bool(counted_during_search(client, query, DATES_READ)) == sliced, query
         pages_each_way(client, [INDEX, slices, DEFAULT], query, ("1", "3"))
 
 
@@ -348,18 +351,6 @@ def test_phrases_found_through_the_index_of_adjacent_words_are_those_the_text_in
     assert shown(client, '"tide gauge station"')["count"] != words_apart
 
 
-def documents_read(client, query):
-    """How many search documents a search for `query` read, its matches' included."""
-    with connection.cursor() as cursor:
-        fetched = "SELECT pg_stat_get_xact_tuples_fetched('news_searchdocument'::regclass)"
-        cursor.execute(fetched)
-        before = cursor.fetchone()[0]
-        cache.clear()
-        shown(client, query)
-        cursor.execute(fetched)
-        return cursor.fetchone()[0] - before
-
-
 def test_a_rare_phrase_is_read_from_its_adjacent_words_when_they_are_fewer(client):
     """ "tide gauge" is in 3 of 6,000 releases, its two words together in about 30. The
     statistics of adjacent words list ten pairs here, those that every release holds, and
@@ -383,7 +374,7 @@ def test_a_rare_phrase_is_read_from_its_adjacent_words_when_they_are_fewer(clien
     )
     analyze()
     plan(DEFAULT)
-    assert documents_read(client, '"tide gauge"') < 20
+    assert counted_during_search(client, '"tide gauge"', DOCUMENTS_READ) < 20
     pages = pages_each_way(client, [INDEX, PAIRS, DEFAULT], '"tide gauge"', ("1",))
     assert len(pages[0]["releases"]) == 3
 

@@ -209,10 +209,9 @@ def index_entries_merged_in_bulk():
     """Yields merge(): until it is called, the GIN index entries of the releases written
     wait in the indexes' pending lists, which hold many batches, and it merges them into the
     indexes in one sorted pass (with as much memory as it needs: gin_clean_pending_list()
-    sorts in maintenance_work_mem). A merge walks much of each index, the adjacent words'
-    above all, whose 2^20 keys nearly every batch touches: the fewer merges, the faster.
-    Merged every 4 MB (the default list), writing took a quarter longer at 100,000 releases.
-    What is pending at the end is merged: every search would read it."""
+    sorts in maintenance_work_mem). At a million releases a batch takes 4 s and a merge of
+    five about 20 s; 30,000 releases onto 100,000 took 112.6 s merged every batch, 91.2 s
+    every five. What is pending at the end is merged: every search would read it."""
     if connection.vendor != "postgresql":
         yield lambda: None
         return
