@@ -309,6 +309,32 @@ def test_words_too_rare_for_the_statistics_are_read_from_the_text_index_alone(cl
         pages_each_way(client, [INDEX, slices, DEFAULT], query, ("1", "3"))
 
 
+HISTOGRAM_READ = (
+    "SELECT coalesce(pg_stat_get_xact_function_calls('news_search_date_bounds'::regproc), 0)"
+)
+
+
+def test_the_dates_histogram_is_read_once_until_the_documents_are_analysed_again(client):
+    """The connection keeps the dates' histogram: a second search slices by it without
+    reading it, and the first search after the documents are analysed again reads the new
+    one. Each finds what the text index alone finds."""
+    Release.objects.bulk_create(
+        release_row(f"Floods report {n}", summary="", body="", publish_at=START + timedelta(n))
+        for n in range(300)
+    )
+    analyze()
+    for query, reads in (("floods", True), ("report", False)):
+        plan(SLICES)
+        assert bool(counted_during_search(client, query, HISTOGRAM_READ)) == reads, query
+    analyze()
+    with connection.cursor() as cursor:
+        # The time of the analysis as the next request's transaction sees it.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+    plan(SLICES)
+    assert counted_during_search(client, "floods", HISTOGRAM_READ)
+    pages_each_way(client, [INDEX, SLICES], "floods", ("1", "3"))
+
+
 PHRASE_WORDS = ["tide", "gauge", "station", "storm", "surge", "of", "the", "early", "warning"]
 PHRASES = [
     '"tide gauge"',
