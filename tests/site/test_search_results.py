@@ -309,6 +309,38 @@ def test_words_too_rare_for_the_statistics_are_read_from_the_text_index_alone(cl
         pages_each_way(client, [INDEX, slices, DEFAULT], query, ("1", "3"))
 
 
+TEXT_INDEX_READS = "SELECT pg_stat_get_xact_numscans('news_searchdocument_document_idx'::regclass)"
+
+
+def test_a_query_that_nothing_older_matches_asks_the_text_index_once_not_slice_by_slice(client):
+    """A word in half the releases and its own negation is estimated at a quarter of them
+    and matches none. The walk through the newest finds none; one read of the text index then
+    tells that nothing older matches, where each slice of the older ones read it (two
+    here). Three words: no typo search after it. A word only in the oldest releases is still
+    found slice by slice."""
+    Release.objects.bulk_create(
+        release_row(
+            f"Report {'quokka' if n % 2 else 'update'} {'ancient' * (n < 300)} {n}",
+            summary="",
+            body="",
+            publish_at=START + timedelta(hours=n),
+        )
+        for n in range(8000)
+    )
+    with connection.cursor() as cursor:  # as autovacuum does: the new entries in the index
+        cursor.execute(
+            "SELECT gin_clean_pending_list('news_searchdocument_document_idx'::regclass)"
+        )
+    analyze()
+    walk_then_slices = {"news.search_walk_share": "0.2"}  # the walk: the newest 2,000
+    plan(walk_then_slices)
+    assert counted_during_search(client, "quokka -quokka -zzyzx", TEXT_INDEX_READS) == 1
+    assert shown(client, "quokka -quokka -zzyzx")["releases"] == []
+    pages_each_way(client, [INDEX, walk_then_slices, SLICES], "quokka -zzyzx", ("1", "3"))
+    pages = pages_each_way(client, [INDEX, SLICES], "ancient", ("1", "10"))
+    assert len(pages[1]["releases"]) == 20
+
+
 HISTOGRAM_READ = (
     "SELECT coalesce(pg_stat_get_xact_function_calls('news_search_date_bounds'::regproc), 0)"
 )
