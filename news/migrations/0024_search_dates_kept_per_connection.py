@@ -9,12 +9,15 @@ from iomsite.postgresql import run_on_postgresql
 # the documents are analysed again. Where the time of that analysis is unknown (statistics
 # reset, a standby), the histogram is read on every call, as before. Stale dates could only
 # slice less evenly: the slices partition the documents whatever the dates.
-DATES_SQL = """
-CREATE FUNCTION news_search_date_bounds() RETURNS timestamptz[] LANGUAGE sql STABLE AS $$
+# The histogram as news_search_dates() read it every time, and news_search_date_bounds() now.
+HISTOGRAM = """\
     SELECT histogram_bounds::text::timestamptz[] FROM pg_stats
     WHERE schemaname = current_schema() AND tablename = 'news_searchdocument'
         AND attname = 'publish_at'
-$$;
+"""
+DATES_SQL = f"""
+CREATE FUNCTION news_search_date_bounds() RETURNS timestamptz[] LANGUAGE sql STABLE AS $$
+{HISTOGRAM}$$;
 CREATE OR REPLACE FUNCTION news_search_dates() RETURNS timestamptz[] LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
@@ -34,12 +37,9 @@ BEGIN
 END
 $$;
 """
-READ_EVERY_TIME_SQL = """
+READ_EVERY_TIME_SQL = f"""
 CREATE OR REPLACE FUNCTION news_search_dates() RETURNS timestamptz[] LANGUAGE sql STABLE AS $$
-    SELECT histogram_bounds::text::timestamptz[] FROM pg_stats
-    WHERE schemaname = current_schema() AND tablename = 'news_searchdocument'
-        AND attname = 'publish_at'
-$$;
+{HISTOGRAM}$$;
 DROP FUNCTION news_search_date_bounds();
 """
 
