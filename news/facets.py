@@ -106,9 +106,7 @@ def match_facets(form, matches_under):
     counted = {}  # (filters ignored, tokens required) -> {filter name: Counter of values}
     calendar_counts = {}
     for name in (*CALENDAR_FILTERS, *RELATED_MODELS):
-        # The calendar filters are counted together, as over the releases in the newsroom.
-        group = CALENDAR_FILTERS if name in CALENDAR_FILTERS else (name,)
-        ignored = frozenset(group).intersection(active)
+        ignored = ignored_for(name, active)
         required = frozenset(f"{other}:{active[other]}" for other in ignored - {name})
         if (ignored, required) not in counted:
             # Without filters every facet counts the same matches: one pass for all of them.
@@ -124,6 +122,18 @@ def match_facets(form, matches_under):
     _add_calendar_choices(facets, active, calendar_counts)
     _add_empty_active_choices(facets, active)
     return facets
+
+
+def ignored_for(name, active):
+    """The active filters that the facet of `name` counts the matches without: its own, or,
+    for a calendar filter, all the active calendar filters, counted together as over the
+    releases in the newsroom."""
+    return frozenset(CALENDAR_FILTERS if name in CALENDAR_FILTERS else (name,)).intersection(active)
+
+
+def ignored_groups(active):
+    """The sets of active filters that the facets count the matches without (ignored_for())."""
+    return {ignored_for(name, active) for name in active}
 
 
 def _values_counted(matches, required):

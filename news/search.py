@@ -25,6 +25,7 @@ from django.utils.safestring import mark_safe
 
 from contacts.models import Country
 
+from .facets import ignored_groups
 from .models import Release
 
 MAX_QUERY_LENGTH = 200
@@ -94,8 +95,9 @@ MOST_RECENT_SQL = f"""
 SELECT release_id, extract(epoch FROM publish_at)::float8 AS published,
     ts_rank(document, {SEARCHED_WORDS}) AS score,
     filters || to_char(publish_at AT TIME ZONE %(zone)s, ' "year:"YYYY "month:"FMMM') AS tokens
-FROM news_search_most_recent(({{matching}}), %(now)s, %(start)s, %(end)s, %(limit)s)
+FROM news_search_most_recent(({{matching}}), %(now)s, {{window}}, %(limit)s)
 """
+CALENDAR_WINDOW, NO_WINDOW = "%(start)s, %(end)s", "NULL, NULL"
 # Filter values are exact tokens of the documents, all required, e.g. 'kind:news' & 'tag:health':
 # cast, not parsed, so that no dictionary changes them.
 WITH_TOKENS = f"{MATCHED_WORDS} && %(tokens)s::tsquery"
@@ -131,24 +133,59 @@ RESULT_FIELDS = [
     if field.attname in {"id", "kind", "title", "slug", "summary", "dateline", "language",
                          "publish_at", "dateline_country_id"}
 ]  # fmt: skip
-# The same, with the releases of the first page of results as results() would read them, on
-# the rows of the first page only (ranked as Match.rank() ranks), with their snippets: the
-# first page of a search, the one nearly always asked, then needs no query of its own.
-FIRST_PAGE_SQL = f"""
-WITH found AS MATERIALIZED ({MOST_RECENT_SQL}),
+# The first page, nearly always the one asked, read with the matches: the releases of its
+# rows (ranked as Match.rank() ranks) as results() would read them, with their snippets; NULLs
+# on the other rows. It then needs no query of its own.
+FIRST_PAGE_SQL = """
 first_page AS (
     SELECT release_id FROM found
     ORDER BY score DESC, published DESC, release_id DESC LIMIT %(page_size)s
-)
-SELECT found.release_id, found.published, found.score, found.tokens,
-    {", ".join(f"news_release.{field}" for field in RESULT_FIELDS)},
-    contacts_country.name, contacts_country.code,
-    {headline_sql("%(words)s", "%(headline_options)s")}
-FROM found
+)"""
+FIRST_PAGE_COLUMNS = [
+    *(f"news_release.{field}" for field in RESULT_FIELDS),
+    "contacts_country.name",
+    "contacts_country.code",
+    headline_sql("%(words)s", "%(headline_options)s"),
+]
+FIRST_PAGE_JOINS = """
 LEFT JOIN first_page ON first_page.release_id = found.release_id
 LEFT JOIN news_release ON news_release.id = first_page.release_id
-LEFT JOIN contacts_country ON contacts_country.id = news_release.dateline_country_id
-"""
+LEFT JOIN contacts_country ON contacts_country.id = news_release.dateline_country_id"""
+# With filters, the matches under none of them come first (`unfiltered`): the facets of the
+# active filters count them. When they are fewer than CANDIDATES they are every match there is,
+# and those under the filters are the ones holding the filters' values (tokens, with the year
+# and month): the search under the filters, a second news_search_most_recent(), sits under a
+# condition on the unfiltered matches alone, which PostgreSQL checks once before running it.
+UNDER_FILTERS_SQL = """
+SELECT * FROM unfiltered
+WHERE (SELECT count(*) FROM unfiltered) < %(limit)s
+    AND string_to_array(tokens, ' ') @> %(required)s::text[]
+UNION ALL
+SELECT * FROM ({filtered}) filtered WHERE (SELECT count(*) FROM unfiltered) >= %(limit)s"""
+
+
+def matches_sql(matching, first_page, unfiltered):
+    """ReleaseSearch.most_recent()'s statement: a row per match, true then the columns of
+    MOST_RECENT_SQL, and FIRST_PAGE_COLUMNS if `first_page`; if `unfiltered`, a row per match
+    under no filter too, false then the same columns."""
+    found = MOST_RECENT_SQL.format(matching=matching, window=CALENDAR_WINDOW)
+    tables = [f"found AS MATERIALIZED ({found})"]
+    if unfiltered:
+        everything = MOST_RECENT_SQL.format(matching=MATCHED_WORDS, window=NO_WINDOW)
+        tables = [
+            f"unfiltered AS MATERIALIZED ({everything})",
+            f"found AS MATERIALIZED ({UNDER_FILTERS_SQL.format(filtered=found)})",
+        ]
+    release_columns, joins = [], ""
+    if first_page:
+        tables.append(FIRST_PAGE_SQL)
+        release_columns, joins = FIRST_PAGE_COLUMNS, FIRST_PAGE_JOINS
+    sql = f"WITH {', '.join(tables)}\n"
+    sql += f"SELECT {', '.join(['true', 'found.*', *release_columns])} FROM found{joins}"
+    if unfiltered:
+        columns = ["false", "unfiltered.*", *["NULL"] * len(release_columns)]
+        sql += f"\nUNION ALL SELECT {', '.join(columns)} FROM unfiltered"
+    return sql
 
 
 @dataclass(slots=True)
@@ -168,6 +205,12 @@ class Match:
         calendar = (f"year:{local.year}", f"month:{local.month}")
         return cls(release_id, publish_at.timestamp(), score, frozenset((*tokens, *calendar)))
 
+    @classmethod
+    def of_row(cls, row):
+        """From a row of MOST_RECENT_SQL."""
+        release_id, published, score, tokens = row[:4]
+        return cls(release_id, published, score, frozenset(tokens.split()))
+
     def rank(self):
         return (-self.score, -self.published, -self.id)
 
@@ -180,7 +223,9 @@ class ReleaseSearch:
     matches and stops early, and reads the text index when it expects few, with a filter too
     (its values are tokens in the same index), or, for a phrase, the index of adjacent words
     (migration news 0020). Ranking, the total and the facets are then worked out from those
-    rows, and, on PostgreSQL, the releases of the first page read with them. On PostgreSQL a
+    rows, and, on PostgreSQL, the releases of the first page read with them, and the matches
+    under none of the filters, which the facets of the active ones count: when these are all
+    the matches there are, those under the filters are taken from them. On PostgreSQL a
     short query that no release matches word for word is taken as a typo: each of its words
     is then searched as the title word closest to it (trigrams over the title words, not over
     every title).
@@ -239,13 +284,21 @@ class ReleaseSearch:
         with_first_page = self.first_page_size and not ignore
         if with_first_page:
             params.update(page_size=self.first_page_size, headline_options=HEADLINE_OPTIONS)
-        sql = (FIRST_PAGE_SQL if with_first_page else MOST_RECENT_SQL).format(matching=matching)
+        # The facets of the active filters count the matches under none of them: read with
+        # these when they are the only ones the facets need.
+        with_unfiltered = not ignore and len(ignored_groups(active)) == 1
+        if with_unfiltered:
+            params["required"] = [f"{name}:{value}" for name, value in active.items()]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(matches_sql(matching, with_first_page, with_unfiltered), params)
             rows = cursor.fetchall()
+        if with_unfiltered:
+            unfiltered = [Match.of_row(row[1:]) for row in rows if not row[0]]
+            self._under[frozenset(active)] = unfiltered
+        rows = [row[1:] for row in rows if row[0]]
         if with_first_page:
             self.first_page = first_page_releases(rows)
-        return [Match(*row[:3], frozenset(row[3].split())) for row in rows]
+        return [Match.of_row(row) for row in rows]
 
     def _most_recent_words(self, ignore):
         """SQLite: the releases holding every word, newest first, their filter values read
@@ -287,7 +340,8 @@ class ReleaseSearch:
 
 
 def first_page_releases(rows):
-    """{id: release} of the rows of FIRST_PAGE_SQL that hold a release of the first page: as
+    """{id: release} of the rows of matches_sql() (under the filters, without their first
+    column) that hold a release of the first page: as
     ReleaseSearch.results() reads them, with the same fields and the snippet."""
     releases = {}
     for row in rows:

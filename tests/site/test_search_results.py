@@ -367,6 +367,33 @@ def test_the_dates_histogram_is_read_once_until_the_documents_are_analysed_again
     pages_each_way(client, [INDEX, SLICES], "floods", ("1", "3"))
 
 
+SEARCHES_RUN = (
+    "SELECT coalesce(pg_stat_get_xact_function_calls('news_search_most_recent'::regproc), 0)"
+)
+
+
+def test_a_filtered_search_takes_its_matches_from_the_unfiltered_ones_when_they_are_all(
+    client, searchable
+):
+    """The facets of the active filters count the matches under none of them, read first.
+    Fewer than 200 are every match there is, and those under the filters are taken from
+    them: one search instead of two. With more, or with filters the facets count without
+    apart (a topic and a kind), each is searched. The pages are those recorded before this
+    (test_each_kind_of_query_finds_what_it_found_before)."""
+    unfiltered = {word: shown(client, word)["count"] for word in ("cholera", "locusts", "migrants")}
+    assert unfiltered["migrants"].startswith("At least 200")
+    assert not unfiltered["cholera"].startswith("At least")
+    for params, searches in (
+        ({"q": "cholera", "region": "americas"}, 1),
+        ({"q": "locusts", "country": "peru"}, 1),
+        ({"q": "cholera", "year": "2021", "month": "5"}, 1),
+        ({"q": "migrants", "country": "china"}, 2),
+        ({"q": "migrants", "year": "2023", "month": "3"}, 2),
+        ({"q": "cholera", "kind": "news", "tag": "health"}, 3),
+    ):
+        assert counted_during_search(client, params, SEARCHES_RUN) == searches, params
+
+
 PHRASE_WORDS = ["tide", "gauge", "station", "storm", "surge", "of", "the", "early", "warning"]
 PHRASES = [
     '"tide gauge"',
