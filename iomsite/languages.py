@@ -36,15 +36,22 @@ def language_prefixes():
     ]
 
 
-def in_language(path, language):
-    """The address of the page at `path` in another language, or None if no page is there
-    (Django's translate_url answers with the path itself instead)."""
+def in_languages(path):
+    """{language: the address of the page at `path` in it}, for the languages it has an address
+    in (Django's translate_url answers with the path itself instead). The path is resolved
+    once for all of them."""
     try:
         match = resolve(path)
-        with translation.override(language):
-            return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
-    except (Resolver404, NoReverseMatch):  # no page there, or one without a name (media)
-        return None
+    except Resolver404:  # no page there
+        return {}
+    addresses = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            try:
+                addresses[code] = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            except NoReverseMatch:  # a page without a name (media)
+                pass
+    return addresses
 
 
 def x_default(versions):

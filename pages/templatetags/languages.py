@@ -13,7 +13,7 @@ from django import template
 from django.conf import settings
 from django.utils.translation import get_language, get_language_info
 
-from iomsite.languages import in_language, url_in_language, x_default
+from iomsite.languages import in_languages, url_in_language, x_default
 
 register = template.Library()
 
@@ -28,8 +28,15 @@ def live_versions(context):
     request = context.get("request")
     if request is None:  # error pages rendered without a request
         return {}
-    addresses = {code: in_language(request.path_info, code) for code, _name in settings.LANGUAGES}
-    return {code: address for code, address in addresses.items() if address}
+    return addresses_in_languages(request)
+
+
+def addresses_in_languages(request):
+    """{language: the address of the page asked for in it}: asked by the hreflang links and
+    by the switcher, worked out once per request."""
+    if not hasattr(request, "addresses_in_languages"):
+        request.addresses_in_languages = in_languages(request.path_info)
+    return request.addresses_in_languages
 
 
 @register.inclusion_tag("includes/language_alternates.html", takes_context=True)
@@ -77,7 +84,7 @@ def nearest_address(context, request, language):
     translated shows its original there, saying so), else that language's home page."""
     if fallback := context.get("language_fallback"):
         return url_in_language(fallback, language)
-    same = in_language(request.path_info, language) if request else None
+    same = addresses_in_languages(request).get(language) if request else None
     return same or url_in_language("home", language)
 
 
