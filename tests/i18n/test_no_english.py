@@ -253,4 +253,7 @@ def test_counts_are_written_as_the_language_writes_numbers(client, language, cou
     make_releases(1200)
     with translation.override(language):
         address = reverse("news:list")
-    assert count in client.get(address).text
+    page = client.get(address).text
+    assert count in page
+    number = count.rsplit(" ", 1)[0]
+    assert f"({number})</option>" in page  # the filters' choices too
