@@ -214,7 +214,6 @@ class DatabaseTime:
 def in_process(planned):
     """{kind: [ms]}, {kind: [ms in the database]} and {kind: set of query counts}, each query
     asked once, the first time."""
-    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
 
@@ -223,7 +222,7 @@ def in_process(planned):
         client.get("/search/", WARM_UP, secure=True)
     times, database, counts = {}, {}, {}
     for kind, params in planned:
-        cache.clear()
+        after_an_edit()
         client.get("/search/", WARM_UP, secure=True)
         spent = DatabaseTime()
         with connection.execute_wrapper(spent):
@@ -236,6 +235,20 @@ def in_process(planned):
         database.setdefault(kind, []).append(spent.ms)
         counts.setdefault(kind, set()).add(spent.queries)
     return times, database, counts
+
+
+def after_an_edit():
+    """The shared cache emptied and a new content version, as an edit leaves a site. Emptying
+    the cache alone left this process's copy of the old version in use until its watcher read
+    the cache again, up to a quarter of a second later: the warm-up then kept the menu, names,
+    countries and contacts under the old version, and one timed search in seven rebuilt them
+    under the new one (70 ms more at 100,000 releases)."""
+    from django.core.cache import cache
+
+    from pages.content_version import content_changed
+
+    cache.clear()
+    content_changed()
 
 
 def admin_search(planned, per_kind):
