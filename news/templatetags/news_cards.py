@@ -25,8 +25,8 @@ def release_cards(ids):
 def publish_date(moment):
     """<time> with the day in the language shown and the moment in ISO 8601, in the current
     time zone: what `<time datetime="{{ moment|date:'c' }}">{{ moment|date:"DATE_FORMAT" }}`
-    gives, in a quarter of its time (20 search results: 0.25 ms instead of 1.0). Nothing for
-    a draft's preview, which has no date yet."""
+    gives, in a third of its time (16 µs a date instead of 50: twenty search results 0.3-0.5
+    ms instead of 1.3). Nothing for a draft's preview, which has no date yet."""
     if moment is None:
         return ""
     local = localtime(moment)
