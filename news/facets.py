@@ -107,7 +107,7 @@ def match_facets(form, matches_under):
     calendar_counts = {}
     for name in (*CALENDAR_FILTERS, *RELATED_MODELS):
         ignored = ignored_for(name, active)
-        required = frozenset(f"{other}:{active[other]}" for other in ignored - {name})
+        required = frozenset(filter_tokens(active, ignored - {name}))
         if (ignored, required) not in counted:
             # Without filters every facet counts the same matches: one pass for all of them.
             counted[ignored, required] = _values_counted(matches_under(ignore=ignored), required)
@@ -129,6 +129,12 @@ def ignored_for(name, active):
     for a calendar filter, all the active calendar filters, counted together as over the
     releases in the newsroom."""
     return frozenset(CALENDAR_FILTERS if name in CALENDAR_FILTERS else (name,)).intersection(active)
+
+
+def filter_tokens(active, names):
+    """The tokens of the active filters `names`, e.g. ["country:chad", "year:2024"]: as a
+    match holds its values (news.search.Match)."""
+    return [f"{name}:{active[name]}" for name in names if name in active]
 
 
 def ignored_groups(active):

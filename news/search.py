@@ -25,7 +25,7 @@ from django.utils.safestring import mark_safe
 
 from contacts.models import Country
 
-from .facets import ignored_groups
+from .facets import filter_tokens, ignored_groups
 from .models import Release
 
 MAX_QUERY_LENGTH = 200
@@ -267,7 +267,7 @@ class ReleaseSearch:
         if self.mode == self.WORDS:
             return self._most_recent_words(ignore)
         active = {name: value for name, value in self.form.active.items() if name not in ignore}
-        tokens = [f"{name}:{value}" for name, value in active.items() if name in TOKEN_FILTERS]
+        tokens = filter_tokens(active, TOKEN_FILTERS)
         zone = timezone.get_current_timezone()
         params = {"words": self.searched, "now": timezone.now(), "limit": CANDIDATES}
         params["zone"] = timezone.get_current_timezone_name()
@@ -288,7 +288,7 @@ class ReleaseSearch:
         # these when they are the only ones the facets need.
         with_unfiltered = not ignore and len(ignored_groups(active)) == 1
         if with_unfiltered:
-            params["required"] = [f"{name}:{value}" for name, value in active.items()]
+            params["required"] = filter_tokens(active, active)
         with connection.cursor() as cursor:
             cursor.execute(matches_sql(matching, with_first_page, with_unfiltered), params)
             rows = cursor.fetchall()
@@ -341,8 +341,8 @@ class ReleaseSearch:
 
 def first_page_releases(rows):
     """{id: release} of the rows of matches_sql() (under the filters, without their first
-    column) that hold a release of the first page: as
-    ReleaseSearch.results() reads them, with the same fields and the snippet."""
+    column) that hold a release of the first page: as ReleaseSearch.results() reads them,
+    with the same fields and the snippet."""
     releases = {}
     for row in rows:
         release_values, (country_name, country_code, headline) = row[4:-3], row[-3:]
