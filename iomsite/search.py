@@ -61,11 +61,13 @@ PAGE_RESULT_FIELDS = [
 ]
 # The best live pages for a query, ranked, among the ids of the live pages (page_languages(),
 # kept until content changes): one SQL statement with the fields a result shows, 0.6-1.3 ms at
-# 100,000 releases where the ORM's queryset took 1.0-1.6 ms to build, run and read.
+# 100,000 releases where the ORM's queryset took 1.0-1.6 ms to build, run and read. The ids
+# are sent as one array literal: as a list, psycopg2 writes each of the 212 ids as a constant
+# of an ARRAY[...] expression, 0.45 ms more to write and plan (1.42 against 0.96 ms).
 PAGES_SQL = f"""
 SELECT {", ".join(PAGE_RESULT_FIELDS)}
 FROM pages_page, websearch_to_tsquery('english', %(words)s) words
-WHERE id = ANY(%(live)s) AND search_vector @@ words
+WHERE id = ANY(%(live)s::bigint[]) AND search_vector @@ words
 ORDER BY ts_rank(search_vector, words) DESC, title LIMIT %(limit)s
 """
 
@@ -96,7 +98,8 @@ def pages_matching(query):
     if not uses_full_text():
         pages = live_result_pages().filter(words_filter(query, "title", "summary", "body"))
         return list(pages[:OTHER_RESULTS])
-    params = {"words": query, "live": list(page_languages()), "limit": OTHER_RESULTS}
+    live = "{" + ",".join(map(str, page_languages())) + "}"
+    params = {"words": query, "live": live, "limit": OTHER_RESULTS}
     with connection.cursor() as cursor:
         cursor.execute(PAGES_SQL, params)
         return [Page.from_db(connection.alias, PAGE_RESULT_FIELDS, row) for row in cursor]
