@@ -1,9 +1,11 @@
 import re
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 from taggit.models import Tag
 
 from contacts.models import Office, PressContact
@@ -49,6 +51,15 @@ def test_same_seed_same_content():
     generate(delete=True)
     generate(releases=25, seed=8, images=0)
     assert snapshot() != first
+
+
+def test_releases_are_written_oldest_first_as_an_archive_is():
+    generate(releases=300, images=0)
+    published = Release.objects.filter(publish_at__lte=timezone.now()).order_by("pk")
+    dates = list(published.values_list("publish_at", flat=True))
+    assert len(dates) > 250
+    assert dates == sorted(dates)
+    assert dates[-1] - dates[0] > timedelta(days=365)  # drawn over the years, not bunched
 
 
 def test_refuses_to_repeat_a_seed_already_present():

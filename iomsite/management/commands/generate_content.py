@@ -7,6 +7,7 @@ an unlisted `/synthetic-pages/` section. `--delete` removes exactly that.
 """
 
 import random
+from array import array
 from contextlib import contextmanager
 from datetime import timedelta
 from io import BytesIO
@@ -270,6 +271,7 @@ class Command(BaseCommand):
             image_ids = self.make_images(images)
             tag_ids = self.make_tags(tags)
             self.make_pages(pages if pages is not None else max(10, releases // 500))
+        self.ages = self.ages_oldest_first(releases)
         self.make_releases(releases, contact_ids, image_ids, tag_ids)
         seconds = (timezone.now() - started).total_seconds()
         if self.verbosity:
@@ -376,6 +378,16 @@ class Command(BaseCommand):
 
     # Releases: in chunks, each its own transaction, so memory stays flat.
 
+    def ages_oldest_first(self, total):
+        """The age in seconds of each release to write, drawn at random over the years and
+        written oldest first: an archive is written as it is published, so its rows lie on disk
+        in date order, which the newest-first search reads (bench/README.md: written in random
+        order, the search function took 25-35 % longer). 8 bytes a release in an array."""
+        return array(
+            "q",
+            sorted((self.rng.randrange(YEARS * 365 * 86400) for _ in range(total)), reverse=True),
+        )
+
     def make_releases(self, total, contact_ids, image_ids, tag_ids):
         with index_entries_merged_in_bulk() as merge:
             for number, (start, size) in enumerate(batches(total), 1):
@@ -435,7 +447,7 @@ class Command(BaseCommand):
         if rng.random() < 0.3:
             words.insert(rng.randrange(len(words)), self.place())
         title = f"{country_name}: {' '.join(words)}"
-        publish_at = self.now - timedelta(seconds=rng.randrange(YEARS * 365 * 86400))
+        publish_at = self.now - timedelta(seconds=self.ages[n])
         status, unpublish_at = Status.PUBLISHED, None
         roll = rng.random()
         if roll < 0.01:
