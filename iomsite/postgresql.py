@@ -1,10 +1,16 @@
 """For migrations: SQL that only PostgreSQL runs (triggers, text-search and trigram indexes).
 SQLite has none of these: its search reads the text fields instead."""
 
+from django.db import migrations
 
-def run_on_postgresql(sql):
-    """A RunPython function that executes `sql` on PostgreSQL and does nothing elsewhere."""
 
+def postgresql_sql(sql, reverse_sql):
+    """An operation that executes `sql` on PostgreSQL (`reverse_sql` when unapplied) and does
+    nothing elsewhere."""
+    return migrations.RunPython(_executing(sql), _executing(reverse_sql))
+
+
+def _executing(sql):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(sql)
@@ -12,11 +18,17 @@ def run_on_postgresql(sql):
     return run
 
 
-def rewrite_function(signature, changes):
-    """A RunPython function that makes each (old, new) change to the definition of the
-    PostgreSQL function `signature`, e.g. "f(text, integer)", where old must occur once:
-    a migration then writes what changes, not the whole body again."""
+def function_rewrite(signature, changes):
+    """An operation that makes each (old, new) change to the definition of the PostgreSQL
+    function `signature`, e.g. "f(text, integer)", where old must occur once, and undoes them
+    when unapplied: a migration then writes what changes, not the whole body again."""
+    return migrations.RunPython(
+        _rewriting(signature, changes),
+        _rewriting(signature, [(new, old) for old, new in reversed(changes)]),
+    )
 
+
+def _rewriting(signature, changes):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
             return

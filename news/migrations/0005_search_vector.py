@@ -2,6 +2,8 @@ import django.contrib.postgres.search
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+from iomsite.postgresql import postgresql_sql
+
 # The text-search configuration of each release language; the same mapping is in
 # news/search.py (SEARCH_CONFIGS). Title, summary and body weigh A, B and C. The default
 # parser skips the body's HTML tags and entities.
@@ -37,15 +39,6 @@ DROP FUNCTION IF EXISTS news_release_search_vector();
 """
 
 
-def run_on_postgresql(sql):
-    """SQLite has no text-search vectors: its search reads the text fields instead."""
-
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
-
 
 class Migration(migrations.Migration):
 
@@ -60,5 +53,5 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        migrations.RunPython(run_on_postgresql(CREATE_SQL), run_on_postgresql(DROP_SQL)),
+        postgresql_sql(CREATE_SQL, DROP_SQL),
     ]

@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-from iomsite.postgresql import run_on_postgresql
+from iomsite.postgresql import postgresql_sql
 
 # Each INSERT or UPDATE statement adds the words of the titles it wrote, once per statement
 # (bulk inserts included). Words of three letters or more: shorter ones have too few
@@ -53,5 +53,5 @@ class Migration(migrations.Migration):
                 ("word", models.CharField(max_length=255, primary_key=True, serialize=False)),
             ],
         ),
-        migrations.RunPython(run_on_postgresql(CREATE_SQL), run_on_postgresql(DROP_SQL)),
+        postgresql_sql(CREATE_SQL, DROP_SQL),
     ]

@@ -2,7 +2,7 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
 
-from iomsite.postgresql import run_on_postgresql
+from iomsite.postgresql import postgresql_sql
 
 # news_search_refresh(ids) writes the search documents of those releases again: none for a
 # draft; the words, then the filter values as tokens, by the slugs the filters use. Each
@@ -175,5 +175,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(run_on_postgresql(CREATE_SQL), run_on_postgresql(DROP_SQL)),
+        postgresql_sql(CREATE_SQL, DROP_SQL),
     ]

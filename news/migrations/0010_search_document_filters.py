@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-from iomsite.postgresql import run_on_postgresql
+from iomsite.postgresql import postgresql_sql
 
 # The filter values of a search document also in a column of their own ("kind:news
 # language:fr country:chad region:africa tag:health"): search counts its facets from the rows
@@ -101,5 +101,5 @@ class Migration(migrations.Migration):
             name="filters",
             field=models.TextField(default=""),
         ),
-        migrations.RunPython(run_on_postgresql(CREATE_SQL), run_on_postgresql(DROP_SQL)),
+        postgresql_sql(CREATE_SQL, DROP_SQL),
     ]

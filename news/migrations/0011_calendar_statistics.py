@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from iomsite.postgresql import run_on_postgresql
+from iomsite.postgresql import postgresql_sql
 
 # The newsroom counts releases by kind, language, year and month in one GROUP BY. Without
 # statistics on the four together the planner expects a group per release (96,000 at 100,000
@@ -25,5 +25,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(run_on_postgresql(CREATE_SQL), run_on_postgresql(DROP_SQL)),
+        postgresql_sql(CREATE_SQL, DROP_SQL),
     ]

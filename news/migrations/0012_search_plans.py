@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from iomsite.postgresql import run_on_postgresql
+from iomsite.postgresql import postgresql_sql
 
 # news_search_most_recent(): the `wanted` most recent documents live at `moment` (any document
 # without it) that match `words`, in the calendar window [after, before) when given, each with
@@ -154,5 +154,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(run_on_postgresql(CREATE_SQL), run_on_postgresql(DROP_SQL)),
+        postgresql_sql(CREATE_SQL, DROP_SQL),
     ]

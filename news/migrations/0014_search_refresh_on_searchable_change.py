@@ -9,7 +9,7 @@ translation link, "featured", who edited) now writes nothing, which also spares 
 
 from django.db import migrations
 
-from iomsite.postgresql import run_on_postgresql
+from iomsite.postgresql import postgresql_sql
 
 # The columns a document is made of (news_search_refresh(): the window and status, the
 # vector of title, summary and body, and the filter tokens of kind and language).
@@ -50,4 +50,4 @@ class Migration(migrations.Migration):
         ("news", "0013_alerts"),
     ]
 
-    operations = [migrations.RunPython(run_on_postgresql(CREATE_SQL), run_on_postgresql(DROP_SQL))]
+    operations = [postgresql_sql(CREATE_SQL, DROP_SQL)]

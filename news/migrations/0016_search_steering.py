@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from iomsite.postgresql import rewrite_function, run_on_postgresql
+from iomsite.postgresql import function_rewrite, postgresql_sql
 
 # news_search_closest_words(words, lowest): each word replaced by the title word most similar
 # to it (trigrams; the greatest word in code point order among equals), or kept when none is
@@ -80,9 +80,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(
-            rewrite_function(MOST_RECENT, READ_DATES_WHEN_SLICING),
-            rewrite_function(MOST_RECENT, [(new, old) for old, new in READ_DATES_WHEN_SLICING]),
-        ),
-        migrations.RunPython(run_on_postgresql(CREATE_SQL), run_on_postgresql(DROP_SQL)),
+        function_rewrite(MOST_RECENT, READ_DATES_WHEN_SLICING),
+        postgresql_sql(CREATE_SQL, DROP_SQL),
     ]

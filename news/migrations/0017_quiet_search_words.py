@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from iomsite.postgresql import run_on_postgresql
+from iomsite.postgresql import postgresql_sql
 
 # news_search_words() (migration news 0012) falls back to an empty text query, whose literal
 # PostgreSQL parses with a NOTICE each time it plans the function: two or three a search, each
@@ -16,5 +16,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(run_on_postgresql(QUIET_SQL), run_on_postgresql(RESET_SQL)),
+        postgresql_sql(QUIET_SQL, RESET_SQL),
     ]

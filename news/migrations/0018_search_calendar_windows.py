@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from iomsite.postgresql import rewrite_function
+from iomsite.postgresql import function_rewrite
 
 # news_search_most_recent() (migrations news 0012 and 0016) chose how to find the matches in a
 # calendar window (the year and month filters) as if they were spread over every document: a
@@ -68,8 +68,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(
-            rewrite_function(MOST_RECENT, SHARES_OF_THE_WINDOW),
-            rewrite_function(MOST_RECENT, [(new, old) for old, new in SHARES_OF_THE_WINDOW]),
-        ),
+        function_rewrite(MOST_RECENT, SHARES_OF_THE_WINDOW),
     ]

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from iomsite.postgresql import rewrite_function, run_on_postgresql
+from iomsite.postgresql import function_rewrite, postgresql_sql
 
 # When the walk in publishing order or the newest slice found fewer matches than wanted,
 # news_search_most_recent() (migrations news 0012, 0016, 0018) read every older match from the
@@ -159,9 +159,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(run_on_postgresql(DATES_SQL), run_on_postgresql(DROP_DATES_SQL)),
-        migrations.RunPython(
-            rewrite_function(MOST_RECENT, OLDER_MATCHES_IN_SLICES),
-            rewrite_function(MOST_RECENT, [(new, old) for old, new in OLDER_MATCHES_IN_SLICES]),
-        ),
+        postgresql_sql(DATES_SQL, DROP_DATES_SQL),
+        function_rewrite(MOST_RECENT, OLDER_MATCHES_IN_SLICES),
     ]

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from iomsite.postgresql import rewrite_function, run_on_postgresql
+from iomsite.postgresql import function_rewrite, postgresql_sql
 
 # A phrase's matches from an index of adjacent words. PostgreSQL's text index holds no word
 # positions: for a phrase it gives every document holding all of its words, and each must be
@@ -194,9 +194,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(run_on_postgresql(CREATE_SQL), run_on_postgresql(DROP_SQL)),
-        migrations.RunPython(
-            rewrite_function(MOST_RECENT, PHRASES_FROM_PAIRS),
-            rewrite_function(MOST_RECENT, [(new, old) for old, new in PHRASES_FROM_PAIRS]),
-        ),
+        postgresql_sql(CREATE_SQL, DROP_SQL),
+        function_rewrite(MOST_RECENT, PHRASES_FROM_PAIRS),
     ]

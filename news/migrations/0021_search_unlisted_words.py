@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from iomsite.postgresql import rewrite_function
+from iomsite.postgresql import function_rewrite
 
 # A word that ANALYZE does not list among the documents' most common words (10,000 of them) is
 # estimated at half the frequency of the rarest one listed, however rare it is. At 1,000,000
@@ -58,10 +58,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(
-            rewrite_function(MOST_RECENT, UNLISTED_WORDS_FROM_THE_INDEX),
-            rewrite_function(
-                MOST_RECENT, [(new, old) for old, new in UNLISTED_WORDS_FROM_THE_INDEX]
-            ),
-        ),
+        function_rewrite(MOST_RECENT, UNLISTED_WORDS_FROM_THE_INDEX),
     ]

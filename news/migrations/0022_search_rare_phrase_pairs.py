@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from iomsite.postgresql import rewrite_function
+from iomsite.postgresql import function_rewrite
 
 # A phrase's adjacent words (migration news 0020) are 2^20 hashed tokens, of which ANALYZE
 # lists a few hundred; any other is estimated at half the rarest listed one's frequency: 741
@@ -50,8 +50,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(
-            rewrite_function(MOST_RECENT, RARE_PAIRS_COUNTED),
-            rewrite_function(MOST_RECENT, [(new, old) for old, new in RARE_PAIRS_COUNTED]),
-        ),
+        function_rewrite(MOST_RECENT, RARE_PAIRS_COUNTED),
     ]

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from iomsite.postgresql import rewrite_function
+from iomsite.postgresql import function_rewrite
 
 # news_search_most_recent() reads older matches in slices of the documents' dates, the last
 # ones half of them: at 1,000,000 releases a bitmap of 480,000 dates, more than PostgreSQL's
@@ -50,8 +50,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(
-            rewrite_function(MOST_RECENT, PAIRS_SLICES_EXACT),
-            rewrite_function(MOST_RECENT, [(new, old) for old, new in PAIRS_SLICES_EXACT]),
-        ),
+        function_rewrite(MOST_RECENT, PAIRS_SLICES_EXACT),
     ]

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from iomsite.postgresql import run_on_postgresql
+from iomsite.postgresql import postgresql_sql
 
 # news_search_dates(), the dates' histogram that news_search_most_recent() slices the documents
 # by, read pg_stats on every call: 1,000 dates written out as text and parsed back, about
@@ -50,5 +50,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(run_on_postgresql(DATES_SQL), run_on_postgresql(READ_EVERY_TIME_SQL)),
+        postgresql_sql(DATES_SQL, READ_EVERY_TIME_SQL),
     ]

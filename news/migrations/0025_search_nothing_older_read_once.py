@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from iomsite.postgresql import rewrite_function
+from iomsite.postgresql import function_rewrite
 
 # news_search_most_recent() gets the older matches slice by slice, each slice asking the text
 # index for every document of the query's words. When nothing newer matched, the index is
@@ -35,8 +35,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(
-            rewrite_function(MOST_RECENT, NOTHING_OLDER_READ_ONCE),
-            rewrite_function(MOST_RECENT, [(new, old) for old, new in NOTHING_OLDER_READ_ONCE]),
-        ),
+        function_rewrite(MOST_RECENT, NOTHING_OLDER_READ_ONCE),
     ]

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from iomsite.postgresql import rewrite_function
+from iomsite.postgresql import function_rewrite
 
 # A common word is searched by walking the documents newest first (the plan is fixed: the
 # function turns bitmap scans off for it), yet planning the walk estimated its words again,
@@ -33,10 +33,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(
-            rewrite_function(MOST_RECENT, WALK_PLANNED_WITHOUT_STATISTICS),
-            rewrite_function(
-                MOST_RECENT, [(new, old) for old, new in WALK_PLANNED_WITHOUT_STATISTICS]
-            ),
-        ),
+        function_rewrite(MOST_RECENT, WALK_PLANNED_WITHOUT_STATISTICS),
     ]

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from iomsite.postgresql import rewrite_function
+from iomsite.postgresql import function_rewrite
 
 # As the walk (migration news 0026): a query expected in no more documents than the text
 # index alone should give is read from it whole, with no date to narrow it to, and that
@@ -27,10 +27,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(
-            rewrite_function(MOST_RECENT, INDEX_READS_PLANNED_WITHOUT_STATISTICS),
-            rewrite_function(
-                MOST_RECENT, [(new, old) for old, new in INDEX_READS_PLANNED_WITHOUT_STATISTICS]
-            ),
-        ),
+        function_rewrite(MOST_RECENT, INDEX_READS_PLANNED_WITHOUT_STATISTICS),
     ]

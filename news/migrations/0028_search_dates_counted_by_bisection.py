@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from iomsite.postgresql import rewrite_function
+from iomsite.postgresql import function_rewrite
 
 # The slices count the histogram's dates before a moment: the calendar window's ends, then
 # each older slice's start. Unnested and compared one by one, each count took 0.17 ms of the
@@ -32,8 +32,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(
-            rewrite_function(MOST_RECENT, DATES_COUNTED_BY_BISECTION),
-            rewrite_function(MOST_RECENT, [(new, old) for old, new in DATES_COUNTED_BY_BISECTION]),
-        ),
+        function_rewrite(MOST_RECENT, DATES_COUNTED_BY_BISECTION),
     ]
