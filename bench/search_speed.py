@@ -17,8 +17,10 @@ release holds it), phrases of two adjacent words, exclusions, filters, several w
 release, French and Spanish words. They are asked in an order drawn with the seed, the kinds
 mixed, so that a burst of load on a shared machine slows a few queries of each kind.
 
-In process (Django's test client, page cache off, in a process that loaded iomsite.wsgi as a
-server's worker does): before each query the shared cache is cleared and another search is
+First the search's tables and their indexes are read through the operating system's cache
+(pg_prewarm), as a server that has run for a while holds them. In process (Django's test
+client, page cache off, in a process that loaded iomsite.wsgi as a server's worker does):
+before each query the shared cache is cleared and another search is
 asked, untimed, so the menu, the filters' names, the countries and contacts are kept, as on a
 site between two edits, and nothing of the query itself. With
 --http, as many other queries of the same kinds (drawn with the seed plus one), each once,
@@ -69,6 +71,8 @@ COUNTED_UP_TO = 10_001
 ADMIN_PER_KIND = 10
 SAMPLED_TEXTS = 3000
 WORD = re.compile(r"[^\W\d_]{3,}")
+# What a search reads: read into the system's cache before the timing.
+SEARCHED_TABLES = ["news_searchdocument", "news_release", "news_titleword"]
 # Asked before each query, untimed: no drawn query.
 WARM_UP = {"q": "benchmark warm-up"}
 
@@ -343,6 +347,7 @@ def measure(database_url, seed, per_kind, http):
     os.environ.pop("REDIS_URL", None)
     import iomsite.wsgi  # noqa: F401 - loaded as a server's worker loads it (gc.freeze())
 
+    warmed_mb = read_into_system_cache(SEARCHED_TABLES)
     planned = Draw(seed, per_kind).draw()
     # Over HTTP, other queries of the same kinds: none of them asked in process before.
     asked_over_http = Draw(seed + 1, per_kind).draw() if http else []
@@ -351,6 +356,7 @@ def measure(database_url, seed, per_kind, http):
         "seed": seed,
         # A search asked the first time reads pages the server may hold or not (operations.md).
         "shared_buffers": server_setting("shared_buffers"),
+        "read_into_system_cache_mb": warmed_mb,
         "queries": [[kind, params] for kind, params in planned],
         "in_process": summary(times),
         "database": summary(database),
@@ -362,6 +368,31 @@ def measure(database_url, seed, per_kind, http):
         result["http"] = summary(first)
         result["http_cached"] = summary(again)["all"]
     return result
+
+
+def read_into_system_cache(tables):
+    """MB of `tables` and their indexes read through the operating system's cache before the
+    timing, as a server that has run for a while holds them (docs/operations.md), or None when
+    pg_prewarm cannot be used. Otherwise whatever ran before on the machine decides how much
+    of a first search comes from the disk: after a run at 1,000,000 releases (20 GB), the
+    100,000's pages were out of it, and its p99 went from 43 to 73 ms."""
+    from django.db import DatabaseError, connection
+
+    relations = """
+        SELECT oid FROM pg_class WHERE oid = ANY(%(tables)s::regclass[])
+        UNION SELECT indexrelid FROM pg_index WHERE indrelid = ANY(%(tables)s::regclass[])"""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            cursor.execute(
+                f"SELECT sum(pg_prewarm(oid, 'read')) FROM ({relations}) relation",
+                {"tables": tables},
+            )
+            blocks = cursor.fetchone()[0]
+    except DatabaseError as error:
+        print(f"not read into the system's cache first (pg_prewarm): {error}", file=sys.stderr)
+        return None
+    return round(blocks * 8192 / 2**20)
 
 
 def server_setting(name):
@@ -376,7 +407,8 @@ def report(result):
     lines = [
         f"seed {result['seed']}: {len(result['queries'])} queries, each asked once "
         f"(load average {', '.join(f'{v:.2f}' for v in os.getloadavg())}; "
-        f"PostgreSQL shared_buffers {result['shared_buffers']})",
+        f"PostgreSQL shared_buffers {result['shared_buffers']}; "
+        f"{result['read_into_system_cache_mb']} MB read into the system's cache first)",
         "ms: in process, the whole request and its database queries; over HTTP, the request",
         f"{'kind':16} {'n':>3} {'p50':>7} {'p99':>7} | {'database':>8} {'p99':>7}  queries"
         + (f" | {'HTTP p50':>8} {'p99':>7}" if "http" in result else ""),
