@@ -20,14 +20,14 @@ mixed, so that a burst of load on a shared machine slows a few queries of each k
 First the search's tables and their indexes are read through the operating system's cache
 (pg_prewarm), as a server that has run for a while holds them. In process (Django's test
 client, page cache off, in a process that loaded iomsite.wsgi as a server's worker does):
-before each query the shared cache is cleared and another search is
-asked, untimed, so the menu, the filters' names, the countries and contacts are kept, as on a
-site between two edits, and nothing of the query itself. With
---http, as many other queries of the same kinds (drawn with the seed plus one), each once,
-over HTTP against gunicorn with production settings and the page cache on
-(bench/servers.py), timed by the client; then each again, from the cache: what the network
-and the server add to any page. Then the words of ADMIN_PER_KIND queries of each kind in the
-release changelist's search box, in process, signed in as an editor, each once.
+before each query the shared cache is cleared and another search is asked, untimed, so the
+menu, the filters' names, the countries and contacts are kept, as on a site between two edits,
+and nothing of the query itself. With --http, as many other queries of the same kinds (drawn
+with the seed plus one), each once, over HTTP against gunicorn with production settings and
+the page cache on (bench/servers.py), timed by the client; then each again, from the cache:
+what the network and the server add to any page. Then the words of ADMIN_PER_KIND queries of
+each kind in the release changelist's search box, in process, signed in as an editor, each
+once.
 """
 
 import argparse
@@ -408,7 +408,8 @@ def report(result):
         f"seed {result['seed']}: {len(result['queries'])} queries, each asked once "
         f"(load average {', '.join(f'{v:.2f}' for v in os.getloadavg())}; "
         f"PostgreSQL shared_buffers {result['shared_buffers']}; "
-        f"{result['read_into_system_cache_mb']} MB read into the system's cache first)",
+        f"{result.get('read_into_system_cache_mb') or 'nothing'} MB read into the system's "
+        "cache first)",
         "ms: in process, the whole request and its database queries; over HTTP, the request",
         f"{'kind':16} {'n':>3} {'p50':>7} {'p99':>7} | {'database':>8} {'p99':>7}  queries"
         + (f" | {'HTTP p50':>8} {'p99':>7}" if "http" in result else ""),
