@@ -47,7 +47,8 @@ bench: setup
 	$(PY) bench/run.py
 
 # Search asked for the first time, by how many releases a query matches, at each size of
-# BENCH_SEARCH_SIZES (builds the databases it lacks: a million releases take 70 to 90 minutes).
+# BENCH_SEARCH_SIZES (builds the databases it lacks: a million releases take 45 to 90 minutes,
+# by machine).
 bench-search: setup
 	$(PY) bench/search_speed.py --http --sizes $${BENCH_SEARCH_SIZES:-10000,100000}
 
