@@ -8,9 +8,10 @@ picking it. Search counts the same facets from the matches it found (match_facet
 """
 
 import hashlib
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain
 
 from django.conf import settings
 from django.db.models import Count
@@ -144,13 +145,11 @@ def ignored_groups(active):
 
 def _values_counted(matches, required):
     """{filter name: Counter of its values} over the matches that hold the `required` tokens."""
-    tokens = Counter(
-        token for match in matches if required <= match.tokens for token in match.tokens
-    )
-    counted = {}
+    tokens = Counter(chain.from_iterable(m.tokens for m in matches if required <= m.tokens))
+    counted = defaultdict(Counter)  # not setdefault(): a Counter made for each of 240 tokens
     for token, count in tokens.items():
         name, _, value = token.partition(":")
-        counted.setdefault(name, Counter())[_cleaned(name, value)] = count
+        counted[name][_cleaned(name, value)] = count
     return counted
 
 
